@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { Cache } from './cache/cache.js';
+import { MemoryCache } from './cache/memory-cache.js';
+import { RedisCache } from './cache/redis-cache.js';
+import type { Config } from './config.js';
+import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget, type StockClient, type UserClient } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import { databaseTargets } from './db/targets.js';
+import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
+import { seedStockDb } from './db/seed/seed-stock-db.js';
+import { createApolloServer } from './graphql/apollo.js';
+import { createContext, type Context } from './graphql/context.js';
+import { buildAppSchema } from './graphql/schema.js';
+import { createGraphQLHandler } from './http/graphql-handler.js';
+import { checkHealth, type HealthCheck } from './http/health.js';
+import { createLogger, type Logger } from './log.js';
+import { migrationsDir } from './paths.js';
+import type { EventBus } from './realtime/event-bus.js';
+import { MemoryEventBus } from './realtime/memory-event-bus.js';
+import { RedisEventBus } from './realtime/redis-event-bus.js';
+import { connectRedis } from './redis.js';
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly stockDb: Database<StockClient>;
+  readonly userDb: Database<UserClient>;
+  readonly cache: Cache;
+  readonly bus: EventBus;
+  readonly schema: GraphQLSchema;
+  readonly apollo: ApolloServer<Context>;
+  readonly server: Server;
+  /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  logger?: Logger;
+  /** Tests hand in their own databases instead of the configured ones. */
+  stockTarget?: DatabaseTarget;
+  userTarget?: DatabaseTarget;
+}
+
+async function prepareStockDatabase(db: Database<StockClient>, config: Config, logger: Logger): Promise<void> {
+  const window = upcomingPartitionWindow();
+  await ensureStockPricePartitions(db.sql, window.from, window.to);
+  if (!config.seedOnStart) return;
+  const [row] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM stock');
+  if (Number(row?.n) > 0) return;
+  logger.info('stock database is empty: seeding it (once)');
+  const seeded = await seedStockDb(db.sql);
+  logger.info(seeded, 'seeded the stock database');
+}
+
+interface Realtime {
+  cache: Cache;
+  bus: EventBus;
+  redis?: Redis;
+  close(): Promise<void>;
+}
+
+async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
+  if (!config.redisUrl) {
+    const cache = new MemoryCache();
+    const bus = new MemoryEventBus(logger);
+    return { cache, bus, close: async () => void (await Promise.all([cache.close(), bus.close()])) };
+  }
+  const redis = await connectRedis(config.redisUrl, 'marketgraph');
+  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber');
+  const bus = new RedisEventBus(redis, subscriber, logger, `${config.redisKeyPrefix}events:`);
+  return {
+    cache: new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`),
+    bus,
+    redis,
+    async close() {
+      await bus.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const targets = databaseTargets(config);
+    const stockDb = await openStockDatabase(overrides.stockTarget ?? targets.stock);
+    cleanups.push(() => stockDb.close());
+    const userDb = await openUserDatabase(overrides.userTarget ?? targets.user);
+    cleanups.push(() => userDb.close());
+    if (config.migrateOnStart) {
+      for (const db of [stockDb, userDb]) {
+        const report = await migrate(db.sql, migrationsDir(db.name));
+        if (report.applied.length > 0) logger.info({ database: db.name, applied: report.applied }, 'applied migrations');
+      }
+    }
+    await prepareStockDatabase(stockDb, config, logger);
+
+    const realtime = await openRealtime(config, logger);
+    cleanups.push(() => realtime.close());
+
+    const schema = await buildAppSchema();
+    const apollo = createApolloServer({ schema, logger, introspection: config.introspection, maxQueryDepth: config.maxQueryDepth });
+    await apollo.start();
+    cleanups.push(() => apollo.stop());
+
+    const healthChecks: HealthCheck[] = [
+      ...[stockDb, userDb].map((db) => ({ name: `${db.name}Db`, check: async () => (await db.ping(), 'up' as const) })),
+      {
+        name: 'redis',
+        check: async () => (realtime.redis ? ((await realtime.redis.ping()), 'up' as const) : ('embedded' as const)),
+      },
+    ];
+    const contextFor = async (req: IncomingMessage): Promise<Context> =>
+      createContext({ stockDb: stockDb.prisma, userDb: userDb.prisma }, String(req.headers['x-request-id'] ?? randomUUID()));
+    const handleGraphQL = createGraphQLHandler(apollo, contextFor);
+
+    const server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      try {
+        if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
+        if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+          const report = await checkHealth(healthChecks);
+          res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
+          return void res.end(JSON.stringify(report));
+        }
+        res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: `Nothing at ${url.pathname}; the API is at /graphql` }));
+      } catch (error) {
+        logger.error({ err: error, path: url.pathname }, 'request failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      }
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      stockDb,
+      userDb,
+      cache: realtime.cache,
+      bus: realtime.bus,
+      schema,
+      apollo,
+      server,
+      listen: () =>
+        new Promise((resolveUrl, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => {
+            const { port } = server.address() as AddressInfo;
+            const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+            resolveUrl(`http://${host}:${port}/graphql`);
+          });
+        }),
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          });
+          for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const postgresUrl = z
+  .string()
+  .url({ message: 'expected a postgres:// URL' })
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), { message: 'expected a postgres:// URL' });
+
+const redisUrl = z
+  .string()
+  .url({ message: 'expected a redis:// URL' })
+  .refine((value) => /^rediss?:\/\//.test(value), { message: 'expected a redis:// or rediss:// URL' });
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STOCK_DATABASE_URL: postgresUrl.optional(),
+  USER_DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, { message: 'expected 1-40 of A-Z a-z 0-9 : _ -' }).default('mg:'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DB_POOL_MAX: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(500).default(10),
+  SEED_ON_START: booleanFlag.default(true),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'expected a whole number' }).int().min(2).max(50).default(12),
+});
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Absent: the stock database is embedded PGlite under `dataDir/stock`. */
+  stockDatabaseUrl?: string;
+  /** Absent: the user database is embedded PGlite under `dataDir/user`. */
+  userDatabaseUrl?: string;
+  /** Absent: cache and event bus live in this process. */
+  redisUrl?: string;
+  /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
+  dataDir: string;
+  dbPoolMax: number;
+  seedOnStart: boolean;
+  migrateOnStart: boolean;
+  introspection: boolean;
+  maxQueryDepth: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the environment once. Empty strings count as unset, so a blank line in
+ * .env does not switch a database to an invalid URL.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = issue.path.join('.');
+    throw new ConfigError(`Invalid environment variable ${variable}: ${issue.message} (got ${JSON.stringify(present[variable])})`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    stockDatabaseUrl: e.STOCK_DATABASE_URL,
+    userDatabaseUrl: e.USER_DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    dataDir: e.DATA_DIR,
+    dbPoolMax: e.DB_POOL_MAX,
+    seedOnStart: e.SEED_ON_START,
+    migrateOnStart: e.MIGRATE_ON_START,
+    introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient as StockPrismaClient } from '../generated/stock/client.js';
+import { PrismaClient as UserPrismaClient } from '../generated/user/client.js';
+import type { DatabaseName } from '../paths.js';
+import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from './sql-executor.js';
+
+export type StockClient = InstanceType<typeof StockPrismaClient>;
+export type UserClient = InstanceType<typeof UserPrismaClient>;
+
+/** Where a database lives: a PostgreSQL server, a PGlite folder, or an open PGlite instance. */
+export type DatabaseTarget = { url: string; poolMax?: number } | { dataDir: string } | { pglite: PGlite };
+
+/** Counts SQL statements sent by Prisma, so tests can prove a query is batched. */
+export class QueryCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  record(sql: string): void {
+    this.count += 1;
+    if (this.statements.length < 1000) this.statements.push(sql);
+  }
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+}
+
+export interface Database<Client> {
+  readonly name: DatabaseName;
+  readonly kind: 'pg' | 'pglite';
+  /** The URL without its password, or the PGlite folder. */
+  readonly location: string;
+  readonly prisma: Client;
+  readonly sql: SqlExecutor;
+  readonly queries: QueryCounter;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+interface Connection {
+  kind: 'pg' | 'pglite';
+  location: string;
+  adapter: PrismaPg | PrismaPGlite;
+  sql: SqlExecutor;
+  shutdown(): Promise<void>;
+}
+
+async function connect(target: DatabaseTarget): Promise<Connection> {
+  if ('url' in target) {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolMax ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const sql = createPgExecutor(pool);
+    return { kind: 'pg', location: redactUrl(target.url), adapter: new PrismaPg(pool), sql, shutdown: () => sql.close() };
+  }
+  if ('dataDir' in target) {
+    mkdirSync(target.dataDir, { recursive: true });
+    const db = await PGlite.create(target.dataDir);
+    return { kind: 'pglite', location: target.dataDir, adapter: new PrismaPGlite(db), sql: createPgliteExecutor(db), shutdown: () => db.close() };
+  }
+  const db = target.pglite;
+  // The caller opened this instance and closes it.
+  return { kind: 'pglite', location: 'memory', adapter: new PrismaPGlite(db), sql: createPgliteExecutor(db), shutdown: async () => undefined };
+}
+
+async function open<Client extends { $disconnect(): Promise<void> }>(
+  name: DatabaseName,
+  target: DatabaseTarget,
+  makeClient: (adapter: PrismaPg | PrismaPGlite, queries: QueryCounter) => Client,
+): Promise<Database<Client>> {
+  const connection = await connect(target);
+  const queries = new QueryCounter();
+  const prisma = makeClient(connection.adapter, queries);
+  const ping = async () => {
+    await connection.sql.query('SELECT 1');
+  };
+  try {
+    await ping();
+  } catch (error) {
+    await connection.shutdown().catch(() => undefined);
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    throw new DatabaseUnreachableError(`Cannot reach the ${name} database at ${connection.location}: ${reason}`);
+  }
+  return {
+    name,
+    kind: connection.kind,
+    location: connection.location,
+    prisma,
+    sql: connection.sql,
+    queries,
+    ping,
+    async close() {
+      await prisma.$disconnect();
+      await connection.shutdown();
+    },
+  };
+}
+
+const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;
+
+export function openStockDatabase(target: DatabaseTarget): Promise<Database<StockClient>> {
+  return open('stock', target, (adapter, queries) => {
+    const client = new StockPrismaClient({ adapter, log: [...QUERY_EVENTS] });
+    client.$on('query', (event) => queries.record(event.query));
+    return client as StockClient;
+  });
+}
+
+export function openUserDatabase(target: DatabaseTarget): Promise<Database<UserClient>> {
+  return open('user', target, (adapter, queries) => {
+    const client = new UserPrismaClient({ adapter, log: [...QUERY_EVENTS] });
+    client.$on('query', (event) => queries.record(event.query));
+    return client as UserClient;
+  });
+}

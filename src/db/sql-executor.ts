@@ -1,0 +1,79 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/**
+ * The few raw-SQL operations the migrator, the seeder, health checks and hot
+ * paths need, over either driver. Application queries go through Prisma.
+ */
+export interface SqlExecutor {
+  readonly kind: 'pg' | 'pglite';
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Runs several statements separated by semicolons; takes no parameters. */
+  exec(sql: string): Promise<void>;
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+type PgQueryable = Pick<pg.PoolClient, 'query'>;
+
+function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null): SqlExecutor {
+  return {
+    kind: 'pg',
+    async query<T>(text: string, params?: unknown[]) {
+      const result = await queryable.query(text, params as unknown[]);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await queryable.query(sql);
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+      if (!pool) throw new Error('Nested transactions are not supported: use the executor passed to fn');
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgExecutor(client, null));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool?.end();
+    },
+  };
+}
+
+/** An executor over a node-postgres pool; close() ends the pool. */
+export function createPgExecutor(pool: pg.Pool): SqlExecutor {
+  return pgExecutor(pool as unknown as PgQueryable, pool);
+}
+
+function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExecutor {
+  return {
+    kind: 'pglite',
+    async query<T>(text: string, params?: unknown[]) {
+      const result = await db.query<T>(text, params);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+      if (!owner) throw new Error('Nested transactions are not supported: use the executor passed to fn');
+      return owner.transaction((tx) => fn(pgliteExecutor(tx, null)));
+    },
+    async close() {
+      // The PGlite instance is shared with Prisma's adapter; its owner closes it.
+    },
+  };
+}
+
+/** An executor over an open PGlite instance; the caller owns and closes the instance. */
+export function createPgliteExecutor(db: PGlite): SqlExecutor {
+  return pgliteExecutor(db, db);
+}

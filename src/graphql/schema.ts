@@ -1,0 +1,23 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from './type-graphql.js';
+import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
+
+export const resolvers = [StockResolver, StockConnectionResolver] as const;
+
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    // DateTime: ISO-8601 strings with an offset, parsed into Date.
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Input is validated with zod in resolvers (see graphql/validate.ts).
+    validate: false,
+  });
+}
+
+const HEADER = '# Generated from the code by `npm run generate:schema`; do not edit.\n\n';
+
+/** The SDL committed as schema.graphql: sorted, so that it diffs cleanly. */
+export function printAppSchema(schema: GraphQLSchema): string {
+  return HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+}

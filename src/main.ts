@@ -1,0 +1,39 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnreachableError } from './db/database.js';
+import { MigrationError } from './db/migrator.js';
+import { RedisUnreachableError } from './redis.js';
+
+const EXPECTED_START_ERRORS = [ConfigError, DatabaseUnreachableError, MigrationError, RedisUnreachableError];
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const url = await app.listen();
+  app.logger.info({ url, stock: app.stockDb.location, user: app.userDb.location, cache: app.cache.kind }, `marketgraph ready at ${url}`);
+
+  const shutdown = (signal: string) => {
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // One clear line for the mistakes an operator makes; the full error for anything else.
+  if (EXPECTED_START_ERRORS.some((type) => error instanceof type)) {
+    console.error(`marketgraph failed to start: ${(error as Error).message}`);
+  } else {
+    console.error('marketgraph failed to start:', error);
+  }
+  process.exit(1);
+});

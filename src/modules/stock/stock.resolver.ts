@@ -1,0 +1,57 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
+import type { Context } from '../../graphql/context.js';
+import { parseInput } from '../../graphql/validate.js';
+import { StockConnection, StockFilter } from './stock.connection.js';
+import { Candle, CandleInterval, Quote, Stock } from './stock.type.js';
+import { candlesArgsSchema, stocksArgsSchema, symbolSchema } from './stock.validation.js';
+
+@Resolver(() => Stock)
+export class StockResolver {
+  @Query(() => Stock, { nullable: true, description: 'One stock by ticker; null when no such stock is listed.' })
+  stock(@Arg('symbol', () => String) symbol: string, @Ctx() ctx: Context): Promise<Stock | null> {
+    return ctx.services.stocks.findBySymbol(parseInput(symbolSchema, symbol));
+  }
+
+  @Query(() => StockConnection, { description: 'Active stocks ordered by symbol, a page at a time (first: 1-100, default 20).' })
+  stocks(
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => StockFilter, { nullable: true }) filter: StockFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<StockConnection> {
+    return ctx.services.stocks.list(parseInput(stocksArgsSchema, { first, after, filter }));
+  }
+
+  @FieldResolver(() => Quote, { nullable: true, description: 'Latest price; null before the first candle.' })
+  quote(@Root() stock: Stock, @Ctx() ctx: Context): Promise<Quote | null> {
+    return ctx.loaders.stock.quoteBySymbol.load(stock.symbol);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Excluded from screeners and watchlists.' })
+  isBlacklisted(@Root() stock: Stock, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.loaders.stock.isBlacklisted.load(stock.symbol);
+  }
+
+  @FieldResolver(() => [Candle], {
+    description: 'Candles oldest first: the latest `last` (1-1000, default 1000) within [from, to].',
+  })
+  candles(
+    @Root() stock: Stock,
+    @Arg('interval', () => CandleInterval, { defaultValue: CandleInterval.DAY }) interval: CandleInterval,
+    @Arg('from', () => Date, { nullable: true }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('last', () => Int, { nullable: true }) last: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<Candle[]> {
+    const args = parseInput(candlesArgsSchema, { interval, from, to, last });
+    return ctx.loaders.stock.candles(args).load(stock.symbol);
+  }
+}
+
+@Resolver(() => StockConnection)
+export class StockConnectionResolver {
+  @FieldResolver(() => Int, { description: 'How many stocks match the filter, over all pages.' })
+  totalCount(@Root() connection: StockConnection): Promise<number> {
+    return connection.countMatches();
+  }
+}

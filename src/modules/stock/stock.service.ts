@@ -1,0 +1,59 @@
+import type { Prisma } from '../../generated/stock/client.js';
+import type { StockClient } from '../../db/database.js';
+import { decodeCursor, encodeCursor, toPage } from '../../graphql/relay.js';
+import type { StockConnection } from './stock.connection.js';
+import type { StockLoaders } from './stock.loaders.js';
+import { toStock } from './stock.mapper.js';
+import type { Stock } from './stock.type.js';
+import type { StockFilterInput } from './stock.validation.js';
+
+const CURSOR_KIND = 'stock';
+
+function whereOf(filter: StockFilterInput | null | undefined): Prisma.StockWhereInput {
+  const where: Prisma.StockWhereInput = { isActive: true };
+  if (!filter) return where;
+  if (filter.sector) where.sector = filter.sector;
+  if (filter.industry) where.industry = filter.industry;
+  if (filter.exchange) where.exchange = filter.exchange;
+  if (filter.marketCapMin != null || filter.marketCapMax != null) {
+    where.marketCap = {
+      ...(filter.marketCapMin != null ? { gte: filter.marketCapMin } : {}),
+      ...(filter.marketCapMax != null ? { lte: filter.marketCapMax } : {}),
+    };
+  }
+  if (filter.search) {
+    where.OR = [
+      { symbol: { startsWith: filter.search.toUpperCase() } },
+      { name: { contains: filter.search, mode: 'insensitive' } },
+    ];
+  }
+  return where;
+}
+
+export class StockService {
+  constructor(
+    private readonly prisma: StockClient,
+    private readonly loaders: StockLoaders,
+  ) {}
+
+  findBySymbol(symbol: string): Promise<Stock | null> {
+    return this.loaders.stockBySymbol.load(symbol);
+  }
+
+  async list(args: { first: number; after?: string | null; filter?: StockFilterInput | null }): Promise<StockConnection> {
+    const where = whereOf(args.filter);
+    const afterSymbol = args.after ? decodeCursor(CURSOR_KIND, args.after) : null;
+    const rows = await this.prisma.stock.findMany({
+      where: afterSymbol ? { AND: [where, { symbol: { gt: afterSymbol } }] } : where,
+      orderBy: { symbol: 'asc' },
+      take: args.first + 1,
+    });
+    const stocks = rows.map(toStock);
+    // Prime the per-request loader: nested fields that look a stock up again cost nothing.
+    for (const stock of stocks) this.loaders.stockBySymbol.prime(stock.symbol, stock);
+    return {
+      ...toPage(stocks, args.first, (stock) => encodeCursor(CURSOR_KIND, stock.symbol)),
+      countMatches: () => this.prisma.stock.count({ where }),
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { DatabaseTarget } from '../../src/db/database.js';
+import { createLogger } from '../../src/log.js';
+import { openTestDatabase, type TestDatabase } from './databases.js';
+import { testRedisUrl } from './servers.js';
+
+export interface GraphQLResult<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  stock: TestDatabase;
+  user: TestDatabase;
+  /** POSTs one operation to /graphql and returns the HTTP status with the parsed body. */
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  close(): Promise<void>;
+}
+
+function targetOf(db: TestDatabase): DatabaseTarget {
+  return db.url ? { url: db.url, poolMax: 4 } : { pglite: db.pglite! };
+}
+
+export interface TestAppOptions {
+  /** Fills the fresh stock database before the app starts. */
+  prepareStock?: (db: TestDatabase) => Promise<void>;
+  /** Extra environment, as a user would set it. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The real app on fresh databases (real PostgreSQL and Redis when the TEST_*
+ * URLs are set), listening on a free loopback port. Nothing is seeded unless
+ * prepareStock does it.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const [stock, user] = await Promise.all([openTestDatabase('stock'), openTestDatabase('user')]);
+  await options.prepareStock?.(stock);
+  const redisUrl = testRedisUrl();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SEED_ON_START: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `mgtest:${randomBytes(4).toString('hex')}:` } : {}),
+    ...options.env,
+  });
+  const app = await createApp(config, {
+    logger: createLogger(config.logLevel),
+    stockTarget: targetOf(stock),
+    userTarget: targetOf(user),
+  });
+  const url = await app.listen();
+  return {
+    app,
+    url,
+    stock,
+    user,
+    async graphql(query, variables, headers) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
+      return { status: response.status, ...body } as GraphQLResult<any>;
+    },
+    async close() {
+      await app.close();
+      await Promise.all([stock.close(), user.close()]);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { migrate } from '../../src/db/migrator.js';
+import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from '../../src/db/sql-executor.js';
+import { migrationsDir, type DatabaseName } from '../../src/paths.js';
+import { requireServer } from './servers.js';
+
+export interface TestDatabase {
+  readonly sql: SqlExecutor;
+  /** The connection URL of a fresh database on the real server; absent on PGlite. */
+  readonly url?: string;
+  /** The open in-memory instance on PGlite; absent on a real server. */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+const URL_VARIABLES: Record<DatabaseName, string> = {
+  stock: 'TEST_STOCK_DATABASE_URL',
+  user: 'TEST_USER_DATABASE_URL',
+};
+
+/** The server URL the suite runs against for this database, or undefined for PGlite. */
+export function testServerUrl(database: DatabaseName): string | undefined {
+  return process.env[URL_VARIABLES[database]] || undefined;
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function createServerDatabase(serverUrl: string, database: DatabaseName): Promise<TestDatabase> {
+  const name = `mg_test_${database}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabaseName(serverUrl, name);
+  const sql = createPgExecutor(new pg.Pool({ connectionString: url, max: 4 }));
+  return {
+    sql,
+    url,
+    async close() {
+      await sql.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/**
+ * A fresh, fully migrated database that no other test sees: a new database on
+ * the real server when TEST_<NAME>_DATABASE_URL is set, else in-memory PGlite.
+ */
+export async function openTestDatabase(database: DatabaseName): Promise<TestDatabase> {
+  const serverUrl = testServerUrl(database);
+  let handle: TestDatabase;
+  if (serverUrl) {
+    handle = await createServerDatabase(serverUrl, database);
+  } else {
+    requireServer('postgres', false);
+    const pglite = await PGlite.create();
+    handle = { sql: createPgliteExecutor(pglite), pglite, close: () => pglite.close() };
+  }
+  await migrate(handle.sql, migrationsDir(database));
+  return handle;
+}
