@@ -89,6 +89,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
   try {
+    // Redis first: it answers in milliseconds, while embedded databases take seconds to open.
+    const realtime = await openRealtime(config, logger);
+    cleanups.push(() => realtime.close());
     const targets = databaseTargets(config);
     const stockDb = await openStockDatabase(overrides.stockTarget ?? targets.stock);
     cleanups.push(() => stockDb.close());
@@ -101,9 +104,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     }
     await prepareStockDatabase(stockDb, config, logger);
-
-    const realtime = await openRealtime(config, logger);
-    cleanups.push(() => realtime.close());
 
     const schema = await buildAppSchema();
     const apollo = createApolloServer({ schema, logger, introspection: config.introspection, maxQueryDepth: config.maxQueryDepth });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db/database.js';
@@ -7,6 +8,8 @@ import { RedisUnreachableError } from './redis.js';
 const EXPECTED_START_ERRORS = [ConfigError, DatabaseUnreachableError, MigrationError, RedisUnreachableError];
 
 async function main(): Promise<void> {
+  // Optional .env in the working directory; variables already set win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const app = await createApp(config);
   const url = await app.listen();
@@ -30,7 +33,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One clear line for the mistakes an operator makes; the full error for anything else.
-  if (EXPECTED_START_ERRORS.some((type) => error instanceof type)) {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`marketgraph failed to start: port ${(error as { port?: number }).port ?? ''} is already in use (set PORT)`);
+  } else if (EXPECTED_START_ERRORS.some((type) => error instanceof type)) {
     console.error(`marketgraph failed to start: ${(error as Error).message}`);
   } else {
     console.error('marketgraph failed to start:', error);

@@ -1,0 +1,86 @@
+// Smoke test of `npm start` on the embedded default, as a newcomer would run it:
+// start on a fresh DATA_DIR, query, stop, start again, and check the data is
+// still there and was not seeded twice. Exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PORT = process.env.SMOKE_PORT ?? '4321';
+const BASE = `http://127.0.0.1:${PORT}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'marketgraph-smoke-'));
+const QUERY = '{ stock(symbol: "AAPL") { name quote { price timestamp } candles(last: 5) { close } } stocks(first: 1) { totalCount } }';
+
+function startServer() {
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, PORT, HOST: '127.0.0.1', DATA_DIR: dataDir, STOCK_DATABASE_URL: '', USER_DATABASE_URL: '', REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+async function waitForHealth(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${BASE}/healthz`);
+      if (response.ok) return response.json();
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`server did not become healthy within ${timeoutMs} ms`);
+}
+
+async function query() {
+  const response = await fetch(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+  const body = await response.json();
+  if (response.status !== 200 || body.errors) throw new Error(`query failed: ${response.status} ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+async function stop(server) {
+  const exited = new Promise((resolve) => server.child.on('exit', (code, signal) => resolve({ code, signal })));
+  process.kill(-server.child.pid, 'SIGTERM');
+  return exited;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+  console.log(`ok - ${message}`);
+}
+
+let server;
+try {
+  const started = Date.now();
+  server = startServer();
+  const health = await waitForHealth(180_000);
+  console.log(`first start healthy in ${Date.now() - started} ms: ${JSON.stringify(health)}`);
+  const first = await query();
+  check(first.stock?.name === 'Apple Inc.' && first.stock.quote?.price > 0, 'first start serves seeded AAPL with a quote');
+  check(first.stock.candles.length === 5 && first.stocks.totalCount >= 60, 'first start has candles and at least 60 stocks');
+  check(/seeded the stock database/.test(server.output()), 'first start seeded the empty database');
+  check((await stop(server)).code === 0, 'SIGTERM stops the server cleanly (exit 0)');
+
+  server = startServer();
+  await waitForHealth(120_000);
+  const second = await query();
+  check(JSON.stringify(second) === JSON.stringify(first), 'second start on the same .data serves the same data');
+  check(!/seeding it/.test(server.output()), 'second start did not reseed');
+  check((await stop(server)).code === 0, 'second stop is clean');
+  server = undefined;
+  console.log('smoke test passed');
+} catch (error) {
+  console.error(`smoke test FAILED: ${error.message}`);
+  if (server) {
+    console.error(server.output().slice(-4000));
+    try {
+      process.kill(-server.child.pid, 'SIGKILL');
+    } catch {}
+  }
+  process.exitCode = 1;
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}

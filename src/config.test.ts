@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded setup: no database URLs, no Redis, port 4000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, dataDir: '.data', seedOnStart: true, introspection: true, redisKeyPrefix: 'mg:' });
+    expect(config.stockDatabaseUrl ?? config.userDatabaseUrl ?? config.redisUrl).toBeUndefined();
+  });
+
+  it('reads real servers from their URLs', () => {
+    const config = loadConfig({
+      STOCK_DATABASE_URL: 'postgres://u:p@db:5433/stock',
+      USER_DATABASE_URL: 'postgresql://u:p@db:5434/user',
+      REDIS_URL: 'redis://cache:6379',
+      PORT: '8080',
+      SEED_ON_START: 'false',
+    });
+    expect(config).toMatchObject({ port: 8080, seedOnStart: false, redisUrl: 'redis://cache:6379' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ STOCK_DATABASE_URL: '', PORT: '' }).port).toBe(4000);
+  });
+
+  it('turns introspection off by default in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid environment variable PORT: expected a port number \(got "eighty"\)$/],
+    [{ PORT: '70000' }, /^Invalid environment variable PORT: /],
+    [{ STOCK_DATABASE_URL: 'mysql://x@y/z' }, /^Invalid environment variable STOCK_DATABASE_URL: expected a postgres:\/\/ URL/],
+    [{ REDIS_URL: 'localhost:6379' }, /^Invalid environment variable REDIS_URL: /],
+    [{ SEED_ON_START: 'maybe' }, /^Invalid environment variable SEED_ON_START: expected true or false/],
+    [{ NODE_ENV: 'staging' }, /^Invalid environment variable NODE_ENV: /],
+  ])('rejects %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

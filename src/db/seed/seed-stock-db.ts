@@ -1,0 +1,227 @@
+// Seeds the stock database: stocks, filter catalogue, predefined screeners and
+// daily candles. Idempotent (every insert is ON CONFLICT DO NOTHING); all rows
+// go in one transaction. Parameters are plain JS arrays of strings so the same
+// SQL works on node-postgres and PGlite.
+
+import { ensureStockPricePartitions } from '../partitions.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import {
+  SEED_CATEGORICAL_FILTERS,
+  SEED_NUMERIC_FILTERS,
+  SEED_SCREENERS,
+} from './catalogue.data.js';
+import { dateOfDay, dayNumber, generateDailyCandles, isWeekdayNumber } from './price-path.js';
+import { SEED_STOCKS, type SeedStock } from './stocks.data.js';
+
+export interface SeedStockDbOptions {
+  /** Subset of SEED_STOCKS symbols; default all. */
+  readonly symbols?: readonly string[];
+  /** Last candle day (UTC date); default the most recent weekday before today. */
+  readonly endDate?: Date;
+  /** Length of candle history ending at endDate; default 2. */
+  readonly years?: number;
+}
+
+export interface SeedStockDbResult {
+  readonly stocks: number;
+  readonly candles: number;
+  readonly filters: number;
+  readonly screeners: number;
+}
+
+/** Rows per candle INSERT; a whole symbol always goes into one statement. */
+const CANDLE_ROWS_PER_STATEMENT = 5_000;
+
+/** Most recent weekday strictly before `now`'s UTC date. */
+export function defaultSeedEndDate(now: Date = new Date()): Date {
+  let day = dayNumber(now) - 1;
+  while (!isWeekdayNumber(day)) day--;
+  return dateOfDay(day);
+}
+
+/** Inclusive UTC date range [endDate - years, endDate] (years rounded to whole months). */
+export function seedDateRange(endDate: Date, years: number): { from: Date; to: Date } {
+  if (!(years > 0)) throw new RangeError(`years must be positive, got ${years}`);
+  const to = dateOfDay(dayNumber(endDate));
+  const months = Math.max(1, Math.round(years * 12));
+  const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - months, to.getUTCDate()));
+  return { from, to };
+}
+
+function selectStocks(symbols: readonly string[] | undefined): SeedStock[] {
+  if (!symbols) return [...SEED_STOCKS];
+  const wanted = new Set(symbols);
+  const unknown = [...wanted].filter((s) => !SEED_STOCKS.some((stock) => stock.symbol === s));
+  if (unknown.length > 0) throw new Error(`Unknown seed symbols: ${unknown.join(', ')}`);
+  return SEED_STOCKS.filter((stock) => wanted.has(stock.symbol));
+}
+
+function nullableText(value: number | null): string | null {
+  return value === null ? null : String(value);
+}
+
+async function countInserted(tx: SqlExecutor, text: string, params: unknown[]): Promise<number> {
+  const rows = await tx.query<{ inserted: number | string }>(text, params);
+  return Number(rows[0]?.inserted ?? 0);
+}
+
+async function insertStocks(tx: SqlExecutor, stocks: readonly SeedStock[]): Promise<number> {
+  if (stocks.length === 0) return 0;
+  return countInserted(
+    tx,
+    `WITH ins AS (
+       INSERT INTO "stock" ("symbol","name","sector","industry","exchange","market_cap","pe_ratio","dividend_yield")
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
+                            $6::numeric[], $7::numeric[], $8::numeric[])
+       ON CONFLICT ("symbol") DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    [
+      stocks.map((s) => s.symbol),
+      stocks.map((s) => s.name),
+      stocks.map((s) => s.sector),
+      stocks.map((s) => s.industry),
+      stocks.map((s) => s.exchange),
+      stocks.map((s) => Math.round(s.marketCap).toString()),
+      stocks.map((s) => nullableText(s.peRatio)),
+      stocks.map((s) => nullableText(s.dividendYield)),
+    ],
+  );
+}
+
+async function insertFilters(tx: SqlExecutor): Promise<number> {
+  let inserted = await countInserted(
+    tx,
+    `WITH ins AS (
+       INSERT INTO "numeric_filter" ("key","label","column_name","unit","min_value","max_value")
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::numeric[], $6::numeric[])
+       ON CONFLICT ("key") DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    [
+      SEED_NUMERIC_FILTERS.map((f) => f.key),
+      SEED_NUMERIC_FILTERS.map((f) => f.label),
+      SEED_NUMERIC_FILTERS.map((f) => f.columnName),
+      SEED_NUMERIC_FILTERS.map((f) => f.unit),
+      SEED_NUMERIC_FILTERS.map((f) => f.minValue),
+      SEED_NUMERIC_FILTERS.map((f) => f.maxValue),
+    ],
+  );
+  // One row per statement: unnest would flatten the text[] options.
+  for (const f of SEED_CATEGORICAL_FILTERS) {
+    inserted += await countInserted(
+      tx,
+      `WITH ins AS (
+         INSERT INTO "categorical_filter" ("key","label","column_name","options")
+         VALUES ($1, $2, $3, $4::text[])
+         ON CONFLICT ("key") DO NOTHING
+         RETURNING 1
+       ) SELECT count(*)::int AS inserted FROM ins`,
+      [f.key, f.label, f.columnName, [...f.options]],
+    );
+  }
+  return inserted;
+}
+
+async function insertScreeners(tx: SqlExecutor): Promise<number> {
+  let inserted = 0;
+  for (const s of SEED_SCREENERS) {
+    inserted += await countInserted(
+      tx,
+      `WITH ins AS (
+         INSERT INTO "screener" ("key","name","description","criteria")
+         VALUES ($1, $2, $3, $4::jsonb)
+         ON CONFLICT ("key") DO NOTHING
+         RETURNING 1
+       ) SELECT count(*)::int AS inserted FROM ins`,
+      [s.key, s.name, s.description, JSON.stringify(s.criteria)],
+    );
+  }
+  return inserted;
+}
+
+interface CandleColumns {
+  symbol: string[];
+  ts: string[];
+  open: string[];
+  high: string[];
+  low: string[];
+  close: string[];
+  adjClose: string[];
+  volume: string[];
+}
+
+function emptyColumns(): CandleColumns {
+  return { symbol: [], ts: [], open: [], high: [], low: [], close: [], adjClose: [], volume: [] };
+}
+
+async function insertCandleChunk(tx: SqlExecutor, c: CandleColumns): Promise<number> {
+  if (c.symbol.length === 0) return 0;
+  // interval and source are constants in the SELECT: PGlite cannot serialise
+  // a JS array into an enum array parameter.
+  return countInserted(
+    tx,
+    `WITH ins AS (
+       INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
+       SELECT u.symbol, 'DAY'::candle_interval, u.ts, u.open, u.high, u.low, u.close, u.adj_close, u.volume, 'seed'
+       FROM unnest($1::varchar[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[],
+                   $6::numeric[], $7::numeric[], $8::int8[])
+         AS u(symbol, ts, open, high, low, close, adj_close, volume)
+       ON CONFLICT DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    [c.symbol, c.ts, c.open, c.high, c.low, c.close, c.adjClose, c.volume],
+  );
+}
+
+async function insertCandles(
+  tx: SqlExecutor,
+  stocks: readonly SeedStock[],
+  from: Date,
+  to: Date,
+): Promise<number> {
+  let inserted = 0;
+  let chunk = emptyColumns();
+  for (const stock of stocks) {
+    for (const candle of generateDailyCandles(stock, from, to)) {
+      chunk.symbol.push(stock.symbol);
+      chunk.ts.push(candle.ts.toISOString());
+      chunk.open.push(candle.open);
+      chunk.high.push(candle.high);
+      chunk.low.push(candle.low);
+      chunk.close.push(candle.close);
+      chunk.adjClose.push(candle.adjClose);
+      chunk.volume.push(candle.volume.toString());
+    }
+    if (chunk.symbol.length >= CANDLE_ROWS_PER_STATEMENT) {
+      inserted += await insertCandleChunk(tx, chunk);
+      chunk = emptyColumns();
+    }
+  }
+  inserted += await insertCandleChunk(tx, chunk);
+  return inserted;
+}
+
+export async function seedStockDb(
+  sql: SqlExecutor,
+  options: SeedStockDbOptions = {},
+): Promise<SeedStockDbResult> {
+  const stocks = selectStocks(options.symbols);
+  const { from, to } = seedDateRange(options.endDate ?? defaultSeedEndDate(), options.years ?? 2);
+
+  if (stocks.length > 0) {
+    // Its own short transaction, as the migration's function asks: creating a
+    // partition locks stock_price and its default partition, and holding those
+    // locks for the whole seed would stall every reader. Empty partitions left
+    // behind by a failed seed are harmless.
+    await sql.transaction((tx) => ensureStockPricePartitions(tx, from, to));
+  }
+
+  return sql.transaction(async (tx) => {
+    const stockCount = await insertStocks(tx, stocks);
+    const filters = await insertFilters(tx);
+    const screeners = await insertScreeners(tx);
+    const candles = await insertCandles(tx, stocks, from, to);
+    return { stocks: stockCount, candles, filters, screeners };
+  });
+}

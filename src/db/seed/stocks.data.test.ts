@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SEED_CATEGORICAL_FILTERS,
+  SEED_NUMERIC_FILTERS,
+  SEED_SCREENERS,
+  type ScreenerCriteria,
+} from './catalogue.data.js';
+import { SEED_SECTORS, SEED_STOCKS, type SeedStock } from './stocks.data.js';
+
+const REQUIRED = ['AAPL', 'MSFT', 'NVDA', 'GOOGL', 'AMZN', 'META', 'TSLA', 'JPM', 'XOM', 'JNJ', 'PG', 'KO', 'BRK.B', 'V', 'WMT'];
+
+describe('SEED_STOCKS', () => {
+  it('has at least 70 unique, well-formed symbols', () => {
+    const symbols = SEED_STOCKS.map((s) => s.symbol);
+    expect(symbols.length).toBeGreaterThanOrEqual(70);
+    expect(new Set(symbols).size).toBe(symbols.length);
+    for (const symbol of symbols) expect(symbol).toMatch(/^[A-Z0-9.\-]{1,10}$/);
+  });
+
+  it('spans at least 10 sectors with several companies each', () => {
+    const sectors = new Set(SEED_STOCKS.map((s) => s.sector));
+    expect(sectors.size).toBeGreaterThanOrEqual(10);
+    for (const sector of SEED_SECTORS) {
+      expect(SEED_STOCKS.filter((s) => s.sector === sector).length).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it('includes the required bellwether companies', () => {
+    const symbols = new Set(SEED_STOCKS.map((s) => s.symbol));
+    for (const symbol of REQUIRED) expect(symbols).toContain(symbol);
+    expect(SEED_STOCKS.find((s) => s.symbol === 'AAPL')?.name).toBe('Apple Inc.');
+  });
+
+  it('lists both exchanges and fits the database column sizes', () => {
+    expect(new Set(SEED_STOCKS.map((s) => s.exchange))).toEqual(new Set(['NASDAQ', 'NYSE']));
+    for (const s of SEED_STOCKS) {
+      expect(s.name.length).toBeGreaterThan(0);
+      expect(s.name.length).toBeLessThanOrEqual(200);
+      expect(s.industry.length).toBeGreaterThan(0);
+      expect(s.industry.length).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('has fundamentals of realistic magnitude', () => {
+    for (const s of SEED_STOCKS) {
+      expect(s.marketCap).toBeGreaterThan(1e9);
+      expect(s.marketCap).toBeLessThan(1e13);
+      expect(s.price).toBeGreaterThan(1);
+      expect(s.price).toBeLessThan(100_000);
+      if (s.peRatio !== null) expect(s.peRatio).toBeGreaterThan(0);
+      if (s.dividendYield !== null) {
+        expect(s.dividendYield).toBeGreaterThan(0);
+        expect(s.dividendYield).toBeLessThan(0.15);
+      }
+      expect(s.beta).toBeGreaterThan(0);
+      expect(s.beta).toBeLessThan(4);
+      expect(s.avgVolume).toBeGreaterThan(100_000);
+    }
+    expect(SEED_STOCKS.some((s) => s.peRatio === null)).toBe(true);
+    expect(SEED_STOCKS.some((s) => s.dividendYield === null)).toBe(true);
+  });
+});
+
+// Fundamentals-only evaluation; price and volume criteria depend on stock_price.
+function matches(stock: SeedStock, criteria: ScreenerCriteria): boolean {
+  const value: Record<string, number | null> = {
+    market_cap: stock.marketCap,
+    pe_ratio: stock.peRatio,
+    dividend_yield: stock.dividendYield,
+    price: stock.price,
+    volume: stock.avgVolume,
+  };
+  const category: Record<string, string> = { sector: stock.sector, industry: stock.industry, exchange: stock.exchange };
+  return (
+    criteria.numeric.every((c) => {
+      const v = value[c.filterKey];
+      return v !== null && v !== undefined && (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
+    }) && criteria.categorical.every((c) => c.values.includes(category[c.filterKey]!))
+  );
+}
+
+describe('filter catalogue and screeners', () => {
+  it('derives sorted, distinct categorical options that cover every seed stock', () => {
+    for (const filter of SEED_CATEGORICAL_FILTERS) {
+      const options = [...filter.options];
+      expect(options).toEqual([...new Set(options)].sort());
+      for (const s of SEED_STOCKS) {
+        expect(options).toContain((s as unknown as Record<string, string>)[filter.columnName]);
+      }
+    }
+    expect(SEED_CATEGORICAL_FILTERS.find((f) => f.key === 'sector')?.options).toHaveLength(11);
+  });
+
+  it('defines the numeric filters with their column names', () => {
+    const columns = Object.fromEntries(SEED_NUMERIC_FILTERS.map((f) => [f.key, f.columnName]));
+    expect(columns).toEqual({
+      market_cap: 'market_cap',
+      pe_ratio: 'pe_ratio',
+      dividend_yield: 'dividend_yield',
+      price: 'close',
+      volume: 'volume',
+    });
+  });
+
+  it('has at least 5 screeners whose criteria name known filters and values and match some seed stocks', () => {
+    expect(SEED_SCREENERS.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(SEED_SCREENERS.map((s) => s.key)).size).toBe(SEED_SCREENERS.length);
+    const numericKeys = new Set(SEED_NUMERIC_FILTERS.map((f) => f.key));
+    const options = new Map(SEED_CATEGORICAL_FILTERS.map((f) => [f.key, f.options]));
+    for (const screener of SEED_SCREENERS) {
+      for (const c of screener.criteria.numeric) expect(numericKeys).toContain(c.filterKey);
+      for (const c of screener.criteria.categorical) {
+        for (const v of c.values) expect(options.get(c.filterKey)).toContain(v);
+      }
+      const hits = SEED_STOCKS.filter((s) => matches(s, screener.criteria)).length;
+      expect(hits, screener.key).toBeGreaterThan(0);
+      expect(hits, screener.key).toBeLessThan(SEED_STOCKS.length);
+    }
+  });
+});

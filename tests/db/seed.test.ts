@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { SEED_CATEGORICAL_FILTERS, SEED_NUMERIC_FILTERS, SEED_SCREENERS } from '../../src/db/seed/catalogue.data.js';
+import { generateDailyCandles, tradingDays } from '../../src/db/seed/price-path.js';
+import { defaultSeedEndDate, seedDateRange, seedStockDb } from '../../src/db/seed/seed-stock-db.js';
+import { SEED_STOCKS } from '../../src/db/seed/stocks.data.js';
+import type { SqlExecutor } from '../../src/db/sql-executor.js';
+import { openTestDatabase } from '../support/databases.js';
+
+const SYMBOLS = ['AAPL', 'BRK.B', 'XOM'] as const;
+const utc = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m - 1, d));
+// Fixed dates keep the test independent of today; the range spans the price anchor (2026-01-02).
+const END = utc(2026, 3, 13);
+const LATER_END = utc(2026, 4, 3);
+const FILTER_COUNT = SEED_NUMERIC_FILTERS.length + SEED_CATEGORICAL_FILTERS.length;
+
+async function withDatabase(fn: (sql: SqlExecutor) => Promise<void>): Promise<void> {
+  const db = await openTestDatabase('stock');
+  try {
+    await fn(db.sql);
+  } finally {
+    await db.close();
+  }
+}
+
+async function count(sql: SqlExecutor, text: string): Promise<number> {
+  const [row] = await sql.query<{ n: number | string }>(text);
+  return Number(row!.n);
+}
+
+/** A digest of every seeded row, timestamps included, to prove nothing changed. */
+async function snapshot(sql: SqlExecutor): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {
+    stock: '"symbol"',
+    stock_price: '"symbol", "interval", "ts"',
+    numeric_filter: '"key"',
+    categorical_filter: '"key"',
+    screener: '"key"',
+  };
+  const out: Record<string, string> = {};
+  for (const [table, order] of Object.entries(tables)) {
+    const [row] = await sql.query<{ digest: string }>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY ${order}), '')) AS digest FROM "${table}" t`,
+    );
+    out[table] = row!.digest;
+  }
+  return out;
+}
+
+interface CandleRow {
+  symbol: string;
+  day: string;
+  interval: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  adj_close: string;
+  volume: string;
+  source: string;
+}
+
+async function storedCandles(sql: SqlExecutor): Promise<CandleRow[]> {
+  return sql.query<CandleRow>(
+    `SELECT "symbol", to_char("ts" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, "interval"::text AS interval,
+            round("open", 4)::text AS open, round("high", 4)::text AS high, round("low", 4)::text AS low,
+            round("close", 4)::text AS close, round("adj_close", 4)::text AS adj_close,
+            "volume"::text AS volume, "source"
+     FROM "stock_price" ORDER BY "symbol", "ts"`,
+  );
+}
+
+function expectedCandles(symbols: readonly string[], from: Date, to: Date): CandleRow[] {
+  return [...symbols].sort().flatMap((symbol) =>
+    generateDailyCandles(SEED_STOCKS.find((s) => s.symbol === symbol)!, from, to).map((c) => ({
+      symbol,
+      day: c.ts.toISOString().slice(0, 10),
+      interval: 'DAY',
+      open: c.open,
+      high: c.high,
+      low: c.low,
+      close: c.close,
+      adj_close: c.adjClose,
+      volume: c.volume.toString(),
+      source: 'seed',
+    })),
+  );
+}
+
+describe('seedStockDb', () => {
+  it('seeds three symbols for one year with the expected rows, all in monthly partitions', async () => {
+    await withDatabase(async (sql) => {
+      const { from, to } = seedDateRange(END, 1);
+      const days = tradingDays(from, to).length;
+      expect(days).toBeGreaterThan(255);
+
+      const result = await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
+
+      expect(result).toEqual({
+        stocks: 3,
+        candles: 3 * days,
+        filters: FILTER_COUNT,
+        screeners: SEED_SCREENERS.length,
+      });
+      expect(await count(sql, 'SELECT count(*) AS n FROM "stock"')).toBe(3);
+      expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price"')).toBe(3 * days);
+      expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price_default"')).toBe(0);
+      expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, from, to));
+
+      const [apple] = await sql.query<Record<string, string | number | null>>(
+        `SELECT "name", "sector", "exchange", "market_cap"::text AS market_cap, "dividend_yield"::text AS dividend_yield
+         FROM "stock" WHERE "symbol" = 'AAPL'`,
+      );
+      expect(apple).toEqual({
+        name: 'Apple Inc.',
+        sector: 'Technology',
+        exchange: 'NASDAQ',
+        market_cap: '4000000000000.00',
+        dividend_yield: '0.003900',
+      });
+      const [berkshire] = await sql.query<{ dividend_yield: string | null }>(
+        `SELECT "dividend_yield"::text AS dividend_yield FROM "stock" WHERE "symbol" = 'BRK.B'`,
+      );
+      expect(berkshire!.dividend_yield).toBeNull();
+
+      const [sector] = await sql.query<{ column_name: string; options: string[] }>(
+        `SELECT "column_name", "options" FROM "categorical_filter" WHERE "key" = 'sector'`,
+      );
+      expect(sector!.options).toEqual(SEED_CATEGORICAL_FILTERS.find((f) => f.key === 'sector')!.options);
+      const [megaCaps] = await sql.query<{ criteria: unknown }>(`SELECT "criteria" FROM "screener" WHERE "key" = 'mega_caps'`);
+      expect(megaCaps!.criteria).toEqual({ numeric: [{ filterKey: 'market_cap', min: 200_000_000_000 }], categorical: [] });
+    });
+  });
+
+  it('inserts nothing and changes no row when run a second time', async () => {
+    await withDatabase(async (sql) => {
+      await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
+      const before = await snapshot(sql);
+
+      const again = await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
+
+      expect(again).toEqual({ stocks: 0, candles: 0, filters: 0, screeners: 0 });
+      expect(await snapshot(sql)).toEqual(before);
+    });
+  });
+
+  it('adds only the new days, identical to a fresh generation, when the end date moves forward', async () => {
+    await withDatabase(async (sql) => {
+      await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
+      const newDays = tradingDays(utc(2026, 3, 14), LATER_END).length;
+      expect(newDays).toBe(15);
+
+      const later = await seedStockDb(sql, { symbols: SYMBOLS, endDate: LATER_END, years: 1 });
+
+      expect(later).toEqual({ stocks: 0, candles: 3 * newDays, filters: 0, screeners: 0 });
+      // Days that fell out of the later window stay; nothing is deleted.
+      expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, seedDateRange(END, 1).from, LATER_END));
+    });
+  });
+
+  it('leaves nothing behind when an insert fails part-way', async () => {
+    await withDatabase(async (sql) => {
+      const failing: SqlExecutor = {
+        ...sql,
+        kind: sql.kind,
+        transaction: (fn) =>
+          sql.transaction((tx) =>
+            fn({
+              ...tx,
+              kind: tx.kind,
+              query: (text, params) =>
+                text.includes('INSERT INTO "stock_price"')
+                  ? Promise.reject(new Error('simulated failure'))
+                  : tx.query(text, params),
+            }),
+          ),
+      };
+
+      await expect(seedStockDb(failing, { symbols: SYMBOLS, endDate: END, years: 1 })).rejects.toThrow('simulated failure');
+
+      for (const table of ['stock', 'stock_price', 'numeric_filter', 'categorical_filter', 'screener']) {
+        expect(await count(sql, `SELECT count(*) AS n FROM "${table}"`), table).toBe(0);
+      }
+    });
+  });
+
+  it('rejects symbols that are not in the seed universe before touching the database', async () => {
+    const untouchable: SqlExecutor = {
+      kind: 'pg',
+      query: () => Promise.reject(new Error('queried')),
+      exec: () => Promise.reject(new Error('executed')),
+      transaction: () => Promise.reject(new Error('transaction opened')),
+      close: () => Promise.resolve(),
+    };
+    await expect(seedStockDb(untouchable, { symbols: ['AAPL', 'NOPE'] })).rejects.toThrow(/Unknown seed symbols: NOPE/);
+  });
+});
+
+describe('seed date defaults', () => {
+  it('end on the most recent weekday strictly before today', () => {
+    expect(defaultSeedEndDate(utc(2026, 11, 23))).toEqual(utc(2026, 11, 20)); // Monday -> Friday
+    expect(defaultSeedEndDate(new Date(Date.UTC(2026, 10, 21, 23, 59)))).toEqual(utc(2026, 11, 20)); // Saturday
+    expect(defaultSeedEndDate(utc(2026, 11, 19))).toEqual(utc(2026, 11, 18));
+  });
+
+  it('span whole years back from the end date, both ends included', () => {
+    expect(seedDateRange(utc(2026, 11, 20), 2)).toEqual({ from: utc(2024, 11, 20), to: utc(2026, 11, 20) });
+    expect(() => seedDateRange(END, 0)).toThrow(RangeError);
+  });
+});

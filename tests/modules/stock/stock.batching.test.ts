@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/app.js';
+
+const MANY_STOCKS = readFileSync(new URL('./fixtures/many-stocks.sql', import.meta.url), 'utf8');
+
+const PAGE_QUERY = `query($first: Int) {
+  stocks(first: $first) { edges { node { symbol isBlacklisted quote { price change } candles(last: 30) { close } } } }
+}`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MANY_STOCKS) });
+});
+afterAll(() => t?.close());
+
+async function countQueries(query: string, variables: Record<string, unknown>) {
+  t.app.stockDb.queries.reset();
+  const result = await t.graphql(query, variables);
+  expect(result.errors).toBeUndefined();
+  return { result, queries: t.app.stockDb.queries.count };
+}
+
+describe('per-parent stock fields are batched', () => {
+  it('costs the same number of SQL statements for 1 stock as for 50', async () => {
+    const one = await countQueries(PAGE_QUERY, { first: 1 });
+    const fifty = await countQueries(PAGE_QUERY, { first: 50 });
+    expect(fifty.result.data!.stocks.edges).toHaveLength(50);
+    // page + quotes + blacklist + candles: one statement each, whatever the page size.
+    expect(one.queries).toBe(4);
+    expect(fifty.queries).toBe(one.queries);
+  });
+
+  it('returns each stock its own rows in key order', async () => {
+    const { result } = await countQueries(PAGE_QUERY, { first: 50 });
+    const edges = result.data!.stocks.edges as any[];
+    expect(edges.map((e) => e.node.symbol)).toEqual(Array.from({ length: 50 }, (_, i) => `S${String(i + 1).padStart(2, '0')}`));
+    for (const { node } of edges) {
+      const n = Number(node.symbol.slice(1));
+      expect(node.isBlacklisted).toBe(n % 5 === 0);
+      expect(node.quote).toEqual({ price: 140.5, change: 1 });
+      expect(node.candles).toHaveLength(30);
+      expect(node.candles[0].close).toBe(111.5); // the 30 latest of 40 start at day 11
+    }
+  });
+
+  it('batches aliased look-ups of single stocks into one query per field', async () => {
+    const aliases = Array.from({ length: 20 }, (_, i) => `s${i}: stock(symbol: "S${String(i + 1).padStart(2, '0')}") { symbol quote { price } }`).join('\n');
+    const { result, queries } = await countQueries(`{ ${aliases} }`, {});
+    expect(Object.keys(result.data!)).toHaveLength(20);
+    expect(queries).toBe(2);
+  });
+
+  it('does not run the count query unless totalCount is asked for', async () => {
+    const without = await countQueries(`{ stocks(first: 5) { edges { node { symbol } } } }`, {});
+    const withCount = await countQueries(`{ stocks(first: 5) { totalCount edges { node { symbol } } } }`, {});
+    expect(withCount.queries - without.queries).toBe(1);
+    expect(withCount.result.data!.stocks.totalCount).toBe(60);
+  });
+});
