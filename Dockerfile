@@ -9,4 +9,5 @@ RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 EXPOSE 4000
 USER node
-CMD ["npx", "tsx", "src/main.ts"]
+# node directly rather than npm: npm does not pass SIGTERM on to the server.
+CMD ["node", "--import", "tsx", "src/main.ts"]

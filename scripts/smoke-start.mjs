@@ -41,10 +41,21 @@ async function query() {
   return body.data;
 }
 
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to the whole process group (npm does not pass signals on); resolves once every process is gone. */
 async function stop(server) {
-  const exited = new Promise((resolve) => server.child.on('exit', (code, signal) => resolve({ code, signal })));
   process.kill(-server.child.pid, 'SIGTERM');
-  return exited;
+  const deadline = Date.now() + 15_000;
+  while (groupAlive(server.child.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return { gone: !groupAlive(server.child.pid), clean: /"msg":"stopped cleanly"/.test(server.output()) };
 }
 
 function check(condition, message) {
@@ -62,14 +73,16 @@ try {
   check(first.stock?.name === 'Apple Inc.' && first.stock.quote?.price > 0, 'first start serves seeded AAPL with a quote');
   check(first.stock.candles.length === 5 && first.stocks.totalCount >= 60, 'first start has candles and at least 60 stocks');
   check(/seeded the stock database/.test(server.output()), 'first start seeded the empty database');
-  check((await stop(server)).code === 0, 'SIGTERM stops the server cleanly (exit 0)');
+  const firstStop = await stop(server);
+  check(firstStop.gone && firstStop.clean, 'SIGTERM stops the server cleanly, databases closed');
 
   server = startServer();
   await waitForHealth(120_000);
   const second = await query();
   check(JSON.stringify(second) === JSON.stringify(first), 'second start on the same .data serves the same data');
   check(!/seeding it/.test(server.output()), 'second start did not reseed');
-  check((await stop(server)).code === 0, 'second stop is clean');
+  const secondStop = await stop(server);
+  check(secondStop.gone && secondStop.clean, 'second stop is clean');
   server = undefined;
   console.log('smoke test passed');
 } catch (error) {

@@ -15,20 +15,28 @@ async function main(): Promise<void> {
   const url = await app.listen();
   app.logger.info({ url, stock: app.stockDb.location, user: app.userDb.location, cache: app.cache.kind }, `marketgraph ready at ${url}`);
 
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     app.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        app.logger.info('stopped cleanly');
+        process.exit(0);
+      },
       (error) => {
         app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: tsx's loader exits the process itself when a signal arrives
+  // and no listener is left, which would cut the clean shutdown short.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

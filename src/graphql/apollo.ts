@@ -56,6 +56,9 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Context
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown. Apollo's own SIGTERM handler would stop it and then
+    // re-raise the signal, killing the process before the databases are closed.
+    stopOnTerminationSignals: false,
     validationRules: [depthLimit(options.maxQueryDepth)],
     formatError: formatError(options.logger),
     // Apollo's landing page loads from a CDN; the playground is served locally instead.
