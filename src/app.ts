@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Cache } from './cache/cache.js';
 import { MemoryCache } from './cache/memory-cache.js';
 import { RedisCache } from './cache/redis-cache.js';
-import type { Config } from './config.js';
+import { DEVELOPMENT_JWT_SECRET, type Config } from './config.js';
 import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget, type StockClient, type UserClient } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
@@ -19,6 +19,9 @@ import { buildAppSchema } from './graphql/schema.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { checkHealth, type HealthCheck } from './http/health.js';
 import { createLogger, type Logger } from './log.js';
+import { AccessTokens } from './modules/auth/access-token.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { RefreshTokens } from './modules/auth/refresh-tokens.js';
 import { migrationsDir } from './paths.js';
 import type { EventBus } from './realtime/event-bus.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
@@ -117,8 +120,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         check: async () => (realtime.redis ? ((await realtime.redis.ping()), 'up' as const) : ('embedded' as const)),
       },
     ];
+    if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
+      logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
+    }
+    const auth = new AuthService(
+      userDb.prisma,
+      new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
+      new RefreshTokens(userDb.prisma, config.refreshTokenTtlDays),
+      config.passwordHashCost,
+    );
+    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth };
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
-      createContext({ stockDb: stockDb.prisma, userDb: userDb.prisma }, String(req.headers['x-request-id'] ?? randomUUID()));
+      createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
 
     const server = createServer(async (req, res) => {

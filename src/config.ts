@@ -28,6 +28,10 @@ const environmentSchema = z.object({
   SEED_ON_START: booleanFlag.default(true),
   MIGRATE_ON_START: booleanFlag.default(true),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(365).default(30),
+  PASSWORD_HASH_COST: z.coerce.number({ message: 'expected a whole number' }).int().min(12).max(20).default(15),
   GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'expected a whole number' }).int().min(2).max(50).default(12),
 });
 
@@ -52,7 +56,16 @@ export interface Config {
   migrateOnStart: boolean;
   introspection: boolean;
   maxQueryDepth: number;
+  /** HMAC key of access tokens; every API process must share it. */
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** log2 of scrypt's N for new password hashes (15: 32 MiB, ~0.1 s). */
+  passwordHashCost: number;
 }
+
+/** Only for development and tests; production refuses to start without JWT_SECRET. */
+export const DEVELOPMENT_JWT_SECRET = 'marketgraph-development-secret-do-not-use-in-production';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -71,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment variable ${variable}: ${issue.message} (got ${JSON.stringify(present[variable])})`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid environment variable JWT_SECRET: required when NODE_ENV=production (at least 32 random characters)');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -86,5 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     migrateOnStart: e.MIGRATE_ON_START,
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
+    jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    passwordHashCost: e.PASSWORD_HASH_COST,
   };
 }

@@ -1,9 +1,10 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from './type-graphql.js';
+import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
 
-export const resolvers = [StockResolver, StockConnectionResolver] as const;
+export const resolvers = [StockResolver, StockConnectionResolver, AuthResolver] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

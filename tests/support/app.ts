@@ -47,6 +47,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     HOST: '127.0.0.1',
     PORT: '0',
     SEED_ON_START: 'false',
+    // The cheapest scrypt cost config allows: tests hash many passwords.
+    PASSWORD_HASH_COST: '12',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `mgtest:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,

@@ -1,0 +1,104 @@
+import type { UserClient } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { AuthState, Viewer } from '../../graphql/auth.js';
+import { BadUserInputError, UnauthenticatedError } from '../../graphql/errors.js';
+import { bearerToken, type AccessTokens } from './access-token.js';
+import type { AuthPayload, User } from './auth.type.js';
+import type { RegisterInput } from './auth.validation.js';
+import { hashPassword, verifyPassword } from './password.js';
+import type { RefreshTokens } from './refresh-tokens.js';
+
+type AccountRow = { id: string; email: string; fullName: string; role: string; tier: string; createdAt: Date };
+
+function toUser(row: AccountRow): User {
+  return { id: row.id, email: row.email, fullName: row.fullName, role: row.role as User['role'], tier: row.tier as User['tier'], createdAt: row.createdAt };
+}
+
+/**
+ * Shared by every request: stateless apart from the database. Access tokens
+ * are checked without a database read; refresh tokens always hit the database.
+ */
+export class AuthService {
+  /** Verified against when an email is unknown, so a miss costs as long as a hit (no account probing by timing). */
+  private decoyHash?: Promise<string>;
+
+  constructor(
+    private readonly db: UserClient,
+    private readonly accessTokens: AccessTokens,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly passwordHashCost: number,
+  ) {}
+
+  /** Who sent this request, from its Authorization header. A bad token is remembered, not thrown. */
+  async authenticate(authorizationHeader: string | undefined): Promise<AuthState> {
+    if (!authorizationHeader) return { viewer: null };
+    const token = bearerToken(authorizationHeader);
+    if (!token) return { viewer: null, authError: 'Authorization header must be "Bearer <accessToken>"' };
+    const result = await this.accessTokens.verify(token);
+    return 'viewer' in result ? { viewer: result.viewer } : { viewer: null, authError: result.error };
+  }
+
+  async register(input: RegisterInput): Promise<AuthPayload> {
+    const passwordHash = await hashPassword(input.password, this.passwordHashCost);
+    try {
+      const account = await this.db.account.create({ data: { email: input.email, fullName: input.fullName, passwordHash } });
+      return this.signIn(account);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BadUserInputError('email: an account with this email already exists', 'email');
+      throw error;
+    }
+  }
+
+  async login(email: string, password: string): Promise<AuthPayload> {
+    const account = await this.db.account.findUnique({ where: { email } });
+    const valid = account
+      ? await verifyPassword(password, account.passwordHash)
+      : (await verifyPassword(password, await this.decoy()), false);
+    if (!account || !valid) throw new UnauthenticatedError('Email or password is incorrect');
+    return this.signIn(account);
+  }
+
+  async refresh(token: string): Promise<AuthPayload> {
+    const { accountId, next } = await this.refreshTokens.rotate(token);
+    const account = await this.db.account.findUnique({ where: { id: accountId } });
+    if (!account) throw new UnauthenticatedError('Refresh token is not valid: sign in again');
+    return this.payload(account, next);
+  }
+
+  /** Ends the sign-in of `refreshToken`, or every sign-in of the viewer when none is given. */
+  async logout(viewer: Viewer, refreshToken: string | undefined): Promise<boolean> {
+    if (refreshToken === undefined) {
+      await this.refreshTokens.revokeAll(viewer.accountId);
+      return true;
+    }
+    return this.refreshTokens.revokeByToken(viewer.accountId, refreshToken);
+  }
+
+  async me(viewer: Viewer): Promise<User> {
+    const account = await this.db.account.findUnique({ where: { id: viewer.accountId } });
+    // A valid token for a deleted account.
+    if (!account) throw new UnauthenticatedError('This account no longer exists');
+    return toUser(account);
+  }
+
+  private async signIn(account: AccountRow): Promise<AuthPayload> {
+    return this.payload(account, await this.refreshTokens.issue(account.id));
+  }
+
+  private async payload(account: AccountRow, refresh: { token: string; expiresAt: Date }): Promise<AuthPayload> {
+    const user = toUser(account);
+    const access = await this.accessTokens.sign({ accountId: user.id, role: user.role, tier: user.tier });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
+      user,
+    };
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword('decoy password that never matches', this.passwordHashCost);
+    return this.decoyHash;
+  }
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessTokens } from '../../../src/modules/auth/access-token.js';
+import { signUp } from '../../support/accounts.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
+
+const REGISTER = `mutation($input: RegisterInput!) {
+  register(input: $input) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { id email fullName role tier } }
+}`;
+const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken user { id } } }`;
+const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken user { id } } }`;
+const ME = `{ me { id email fullName role tier } }`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.close());
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const accountCount = async () => Number((await t.user.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM account'))[0]!.n);
+
+describe('register', () => {
+  it('creates a FREE user, stores the email lower-cased and the password only as a hash, and signs in', async () => {
+    const { data, errors } = await t.graphql(REGISTER, { input: { email: '  Ada.Lovelace@Example.COM ', password: 'analytical engine', fullName: ' Ada Lovelace ' } });
+    expect(errors).toBeUndefined();
+    const payload = data!.register;
+    expect(payload.user).toMatchObject({ email: 'ada.lovelace@example.com', fullName: 'Ada Lovelace', role: 'USER', tier: 'FREE' });
+    expect(new Date(payload.accessTokenExpiresAt).getTime() - Date.now()).toBeLessThanOrEqual(900_000);
+    expect(new Date(payload.refreshTokenExpiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    const [row] = await t.user.sql.query<{ password_hash: string }>(`SELECT password_hash FROM account WHERE email = 'ada.lovelace@example.com'`);
+    expect(row!.password_hash).toMatch(/^scrypt\$/);
+    expect(row!.password_hash).not.toContain('analytical');
+    const [token] = await t.user.sql.query<{ token_hash: string }>(`SELECT token_hash FROM refresh_token WHERE account_id = $1`, [payload.user.id]);
+    expect(token!.token_hash).not.toBe(payload.refreshToken);
+
+    const me = await t.graphql(ME, {}, bearer(payload.accessToken));
+    expect(me.data!.me).toEqual(payload.user);
+  });
+
+  it('refuses a second account for the same email in any letter case, writing nothing', async () => {
+    const user = await signUp(t, 'dup');
+    const before = await accountCount();
+    const { data, errors } = await t.graphql(REGISTER, { input: { email: user.email.toUpperCase(), password: 'another password', fullName: 'Dup' } });
+    expect(data).toBeNull();
+    expect(errors![0]).toMatchObject({ message: 'email: an account with this email already exists', extensions: { code: 'BAD_USER_INPUT', field: 'email' } });
+    expect(await accountCount()).toBe(before);
+  });
+
+  it.each([
+    [{ email: 'not-an-email', password: 'long enough pw', fullName: 'X' }, 'email: is not a valid email address'],
+    [{ email: 'short@example.com', password: 'too short', fullName: 'X' }, 'password: must be at least 10 characters'],
+    [{ email: 'name@example.com', password: 'long enough pw', fullName: '   ' }, 'fullName: must not be empty'],
+    [{ email: 'huge@example.com', password: 'x'.repeat(201), fullName: 'X' }, 'password: must be at most 200 characters'],
+  ])('rejects %o as BAD_USER_INPUT naming the field, writing nothing', async (input, message) => {
+    const before = await accountCount();
+    const { errors } = await t.graphql(REGISTER, { input });
+    expect(errors![0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await accountCount()).toBe(before);
+  });
+});
+
+describe('login', () => {
+  it('signs in with the email in any case and the right password', async () => {
+    const user = await signUp(t, 'login');
+    const { data, errors } = await t.graphql(LOGIN, { email: ` ${user.email.toUpperCase()}`, password: user.password });
+    expect(errors).toBeUndefined();
+    expect(data!.login.user.id).toBe(user.accountId);
+  });
+
+  it('gives the same UNAUTHENTICATED answer for a wrong password and an unknown email', async () => {
+    const user = await signUp(t, 'wrongpw');
+    const wrong = await t.graphql(LOGIN, { email: user.email, password: 'not the password' });
+    const unknown = await t.graphql(LOGIN, { email: 'nobody@example.com', password: 'not the password' });
+    for (const { data, errors } of [wrong, unknown]) {
+      expect(data).toBeNull();
+      expect(errors![0]).toMatchObject({ message: 'Email or password is incorrect', extensions: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+});
+
+describe('access tokens', () => {
+  it('answers me without a token with UNAUTHENTICATED saying how to sign in', async () => {
+    const { errors } = await t.graphql(ME);
+    expect(errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(errors![0]!.message).toMatch(/Authorization: Bearer/);
+  });
+
+  it.each([
+    ['a malformed header', { authorization: 'Token abc' }, /must be "Bearer <accessToken>"/],
+    ['a garbage token', { authorization: 'Bearer abc.def.ghi' }, /Access token is not valid/],
+  ])('answers me with %s with UNAUTHENTICATED', async (_, headers, message) => {
+    const { errors } = await t.graphql(ME, {}, headers);
+    expect(errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(errors![0]!.message).toMatch(message);
+  });
+
+  it('says an expired token has expired, and still serves public fields with it', async () => {
+    const user = await signUp(t, 'expired');
+    const tokens = new AccessTokens(t.app.config.jwtSecret, t.app.config.accessTokenTtlSeconds);
+    const { token } = await tokens.sign({ accountId: user.accountId, role: 'USER', tier: 'FREE' }, new Date(Date.now() - 3_600_000));
+    const { data, errors } = await t.graphql(`{ stock(symbol: "AAPL") { symbol } me { id } }`, {}, bearer(token));
+    expect(data).toBeNull();
+    expect(errors![0]!.message).toBe('Access token has expired: get a new one with refreshToken');
+    const publicOnly = await t.graphql(`{ stock(symbol: "AAPL") { symbol } }`, {}, bearer(token));
+    expect(publicOnly.errors).toBeUndefined();
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate on every use: the new pair works and the old refresh token does not', async () => {
+    const user = await signUp(t, 'rotate');
+    const first = await t.graphql(REFRESH, { token: user.refreshToken });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.refreshToken.refreshToken).not.toBe(user.refreshToken);
+    expect((await t.graphql(ME, {}, bearer(first.data!.refreshToken.accessToken))).data!.me.id).toBe(user.accountId);
+    const second = await t.graphql(REFRESH, { token: first.data!.refreshToken.refreshToken });
+    expect(second.errors).toBeUndefined();
+  });
+
+  it('treat reuse of a retired token as theft and end that whole sign-in', async () => {
+    const user = await signUp(t, 'reuse');
+    const rotated = (await t.graphql(REFRESH, { token: user.refreshToken })).data!.refreshToken;
+    const replay = await t.graphql(REFRESH, { token: user.refreshToken });
+    expect(replay.errors![0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(replay.errors![0]!.message).toMatch(/already used/);
+    // The thief's replay also retired the legitimate successor.
+    const successor = await t.graphql(REFRESH, { token: rotated.refreshToken });
+    expect(successor.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('let exactly one of two concurrent refreshes of the same token succeed', async () => {
+    const user = await signUp(t, 'race');
+    const results = await Promise.all([t.graphql(REFRESH, { token: user.refreshToken }), t.graphql(REFRESH, { token: user.refreshToken })]);
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+  });
+
+  it('are rejected when unknown', async () => {
+    const { errors } = await t.graphql(REFRESH, { token: 'made-up' });
+    expect(errors![0]).toMatchObject({ message: 'Refresh token is not valid: sign in again', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+});
+
+describe('logout', () => {
+  it('ends the given sign-in only', async () => {
+    const user = await signUp(t, 'logout');
+    const other = (await t.graphql(LOGIN, { email: user.email, password: user.password })).data!.login;
+    const { data } = await t.graphql(`mutation($r: String) { logout(refreshToken: $r) }`, { r: user.refreshToken }, user.headers);
+    expect(data!.logout).toBe(true);
+    expect((await t.graphql(REFRESH, { token: user.refreshToken })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await t.graphql(REFRESH, { token: other.refreshToken })).errors).toBeUndefined();
+  });
+
+  it('ends every sign-in when no token is given, and cannot touch another user’s token', async () => {
+    const user = await signUp(t, 'logout-all');
+    const stranger = await signUp(t, 'stranger');
+    const notMine = await t.graphql(`mutation($r: String) { logout(refreshToken: $r) }`, { r: stranger.refreshToken }, user.headers);
+    expect(notMine.errors).toBeUndefined();
+    expect(notMine.data!.logout).toBe(false);
+    expect((await t.graphql(`mutation { logout }`, {}, user.headers)).data!.logout).toBe(true);
+    expect((await t.graphql(REFRESH, { token: user.refreshToken })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await t.graphql(REFRESH, { token: stranger.refreshToken })).errors).toBeUndefined();
+  });
+
+  it('requires a signed-in user', async () => {
+    const { errors } = await t.graphql(`mutation { logout }`);
+    expect(errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+});
