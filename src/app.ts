@@ -16,6 +16,7 @@ import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './graphql/apollo.js';
 import { createContext, type Context } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
+import { applyCors, parseCorsOrigins } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { checkHealth, type HealthCheck } from './http/health.js';
 import { createLogger, type Logger } from './log.js';
@@ -134,9 +135,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
 
+    const cors = parseCorsOrigins(config.corsOrigins);
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
+        if (applyCors(cors, req, res)) return;
         if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
         if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
           const report = await checkHealth(healthChecks);

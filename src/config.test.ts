@@ -24,11 +24,23 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', ...secret }).introspection).toBe(true);
+  });
+
+  it('allows any browser origin in development and none in production unless listed', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).corsOrigins).toBe('');
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid environment variable JWT_SECRET: required when NODE_ENV=production/);
   });
 
   it.each([
+    [{ CORS_ORIGINS: 'app.example.com' }, /^Invalid environment variable CORS_ORIGINS: expected \* or a comma-separated list/],
+    [{ JWT_SECRET: 'short' }, /^Invalid environment variable JWT_SECRET: must be at least 32 characters/],
     [{ PORT: 'eighty' }, /^Invalid environment variable PORT: expected a port number \(got "eighty"\)$/],
     [{ PORT: '70000' }, /^Invalid environment variable PORT: /],
     [{ STOCK_DATABASE_URL: 'mysql://x@y/z' }, /^Invalid environment variable STOCK_DATABASE_URL: expected a postgres:\/\/ URL/],

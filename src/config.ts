@@ -28,6 +28,10 @@ const environmentSchema = z.object({
   SEED_ON_START: booleanFlag.default(true),
   MIGRATE_ON_START: booleanFlag.default(true),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|https?:\/\/[^\s,]+)(\s*,\s*(\*|https?:\/\/[^\s,]+))*$/, { message: 'expected * or a comma-separated list of origins like https://app.example.com' })
+    .optional(),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(365).default(30),
@@ -56,6 +60,8 @@ export interface Config {
   migrateOnStart: boolean;
   introspection: boolean;
   maxQueryDepth: number;
+  /** Browser origins allowed to call the API; `*` for any. */
+  corsOrigins: string;
   /** HMAC key of access tokens; every API process must share it. */
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -102,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     migrateOnStart: e.MIGRATE_ON_START,
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
+    // Development serves any origin (a Vite dev server on another port); production only those listed.
+    corsOrigins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : '*'),
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

@@ -2,9 +2,29 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from './type-graphql.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { CollectionResolver, UserCollectionsResolver } from '../modules/collection/collection.resolver.js';
+import { InterestResolver, StockInterestResolver } from '../modules/collection/interest.resolver.js';
+import { CustomScreenerResolver } from '../modules/screener/custom-screener.resolver.js';
+import {
+  CategoricalCriterionResolver,
+  NumericCriterionResolver,
+  ScreenerResolver,
+} from '../modules/screener/screener.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
 
-export const resolvers = [StockResolver, StockConnectionResolver, AuthResolver] as const;
+export const resolvers = [
+  StockResolver,
+  StockConnectionResolver,
+  AuthResolver,
+  CollectionResolver,
+  UserCollectionsResolver,
+  InterestResolver,
+  StockInterestResolver,
+  ScreenerResolver,
+  NumericCriterionResolver,
+  CategoricalCriterionResolver,
+  CustomScreenerResolver,
+] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

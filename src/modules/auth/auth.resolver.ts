@@ -27,7 +27,7 @@ export class AuthResolver {
     description: 'Trades a refresh token for a new pair. Each refresh token works once; reusing one ends that whole sign-in.',
   })
   refreshToken(@Arg('token', () => String) token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.refresh(parseInput(refreshTokenSchema, token));
+    return ctx.services.auth.refresh(parseInput(refreshTokenSchema, token, 'token'));
   }
 
   @Mutation(() => Boolean, {
@@ -35,6 +35,6 @@ export class AuthResolver {
   })
   logout(@Arg('refreshToken', () => String, { nullable: true }) refreshToken: string | null | undefined, @Ctx() ctx: Context): Promise<boolean> {
     const viewer = requireViewer(ctx);
-    return ctx.services.auth.logout(viewer, refreshToken == null ? undefined : parseInput(refreshTokenSchema, refreshToken));
+    return ctx.services.auth.logout(viewer, refreshToken == null ? undefined : parseInput(refreshTokenSchema, refreshToken, 'refreshToken'));
   }
 }

@@ -11,7 +11,7 @@ export class StockEdge {
   cursor!: string;
 }
 
-@ObjectType({ description: 'A page of stocks, ordered by symbol.' })
+@ObjectType({ description: 'A page of stocks, in the order the field that returns it documents.' })
 export class StockConnection {
   @Field(() => [StockEdge])
   edges!: StockEdge[];

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
-import { quoteFromCandles, toCandle, toStock, type CandleRow } from './stock.mapper.js';
+import { latestCandles } from './latest-candles.js';
+import { quoteFromCandles, toCandle, toStock } from './stock.mapper.js';
 import type { Candle, Quote, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
@@ -12,34 +12,6 @@ export interface StockLoaders {
   isBlacklisted: DataLoader<string, boolean>;
   /** One loader per distinct argument set, so `candles(last: 30)` on 50 stocks is one query. */
   candles(args: CandlesArgs): DataLoader<string, Candle[]>;
-}
-
-const CANDLE_COLUMNS = Prisma.sql`p.ts, p.open, p.high, p.low, p.close, p.adj_close, p.volume`;
-
-/**
- * The newest `limit` candles of each symbol, newest first. LATERAL + LIMIT walks
- * the (symbol, interval, ts) primary key backwards in each monthly partition,
- * so the cost follows the rows returned, not the table size.
- */
-function latestCandles(
-  prisma: StockClient,
-  symbols: readonly string[],
-  interval: CandlesArgs['interval'],
-  limit: number,
-  range: { from?: Date | null; to?: Date | null } = {},
-): Promise<CandleRow[]> {
-  const conditions = [Prisma.sql`p.symbol = s.symbol`, Prisma.sql`p.interval = ${interval}::candle_interval`];
-  if (range.from) conditions.push(Prisma.sql`p.ts >= ${range.from}`);
-  if (range.to) conditions.push(Prisma.sql`p.ts <= ${range.to}`);
-  return prisma.$queryRaw<CandleRow[]>`
-    SELECT s.symbol, ${CANDLE_COLUMNS}
-    FROM unnest(${[...symbols]}::varchar[]) AS s(symbol)
-    CROSS JOIN LATERAL (
-      SELECT ${CANDLE_COLUMNS} FROM stock_price p
-      WHERE ${Prisma.join(conditions, ' AND ')}
-      ORDER BY p.ts DESC
-      LIMIT ${limit}
-    ) p`;
 }
 
 export function createStockLoaders(prisma: StockClient): StockLoaders {

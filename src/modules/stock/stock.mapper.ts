@@ -10,6 +10,7 @@ export interface StockRow {
   exchange: string;
   currency: string;
   marketCap: NumericValue | null;
+  isActive: boolean;
 }
 
 export interface CandleRow {
@@ -32,6 +33,7 @@ export function toStock(row: StockRow): Stock {
     exchange: row.exchange,
     currency: row.currency.trim(),
     marketCap: toFloatOrNull(row.marketCap),
+    isActive: row.isActive,
   };
 }
 

@@ -9,7 +9,7 @@ import { candlesArgsSchema, stocksArgsSchema, symbolSchema } from './stock.valid
 export class StockResolver {
   @Query(() => Stock, { nullable: true, description: 'One stock by ticker; null when no such stock is listed.' })
   stock(@Arg('symbol', () => String) symbol: string, @Ctx() ctx: Context): Promise<Stock | null> {
-    return ctx.services.stocks.findBySymbol(parseInput(symbolSchema, symbol));
+    return ctx.services.stocks.findBySymbol(parseInput(symbolSchema, symbol, 'symbol'));
   }
 
   @Query(() => StockConnection, { description: 'Active stocks ordered by symbol, a page at a time (first: 1-100, default 20).' })

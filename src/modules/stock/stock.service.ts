@@ -1,5 +1,6 @@
 import type { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
+import { BadUserInputError } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, toPage } from '../../graphql/relay.js';
 import type { StockConnection } from './stock.connection.js';
 import type { StockLoaders } from './stock.loaders.js';
@@ -38,6 +39,36 @@ export class StockService {
 
   findBySymbol(symbol: string): Promise<Stock | null> {
     return this.loaders.stockBySymbol.load(symbol);
+  }
+
+  /** Stocks in the order asked, null where a symbol is unknown; one batched query. */
+  async findManyBySymbol(symbols: readonly string[]): Promise<(Stock | null)[]> {
+    const results = await this.loaders.stockBySymbol.loadMany(symbols);
+    return results.map((result) => {
+      if (result instanceof Error) throw result;
+      return result;
+    });
+  }
+
+  /**
+   * The check every write naming a stock makes before it touches the user
+   * database: each symbol must be listed, active and not blacklisted.
+   * Batched: two queries for any number of symbols.
+   */
+  async assertListable(symbols: readonly string[], fieldOf: (index: number) => string): Promise<void> {
+    const [stocks, blacklisted] = await Promise.all([
+      this.loaders.stockBySymbol.loadMany(symbols),
+      this.loaders.isBlacklisted.loadMany(symbols),
+    ]);
+    symbols.forEach((symbol, i) => {
+      const at = fieldOf(i);
+      const stock = stocks[i];
+      const isBlacklisted = blacklisted[i];
+      if (stock instanceof Error) throw stock;
+      if (isBlacklisted instanceof Error) throw isBlacklisted;
+      if (!stock || !stock.isActive) throw new BadUserInputError(`${at}: no listed stock has the symbol ${symbol}`, at);
+      if (isBlacklisted) throw new BadUserInputError(`${at}: ${symbol} is blacklisted and cannot be added`, at);
+    });
   }
 
   async list(args: { first: number; after?: string | null; filter?: StockFilterInput | null }): Promise<StockConnection> {

@@ -33,6 +33,9 @@ export class Stock {
 
   @Field(() => Float, { nullable: true, description: 'Approximate market capitalisation in `currency`.' })
   marketCap!: number | null;
+
+  @Field(() => Boolean, { description: 'False once delisted; inactive stocks are left out of `stocks` and cannot be added to lists.' })
+  isActive!: boolean;
 }
 
 @ObjectType({ description: 'The latest price of a stock and its change against the previous close.' })

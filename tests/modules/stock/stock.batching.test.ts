@@ -51,6 +51,19 @@ describe('per-parent stock fields are batched', () => {
     expect(queries).toBe(2);
   });
 
+  it('adds at most one statement per field when data is older than the usual window', async () => {
+    await t.stock.sql.exec(`UPDATE stock_price SET ts = ts - interval '400 days'`);
+    try {
+      const stale = await countQueries(PAGE_QUERY, { first: 50 });
+      // page + blacklist + (recent window, then unbounded) for quotes and for candles.
+      expect(stale.queries).toBe(6);
+      expect(stale.result.data!.stocks.edges[0].node.quote).toEqual({ price: 140.5, change: 1 });
+      expect(stale.result.data!.stocks.edges[0].node.candles).toHaveLength(30);
+    } finally {
+      await t.stock.sql.exec(`UPDATE stock_price SET ts = ts + interval '400 days'`);
+    }
+  });
+
   it('does not run the count query unless totalCount is asked for', async () => {
     const without = await countQueries(`{ stocks(first: 5) { edges { node { symbol } } } }`, {});
     const withCount = await countQueries(`{ stocks(first: 5) { totalCount edges { node { symbol } } } }`, {});

@@ -82,6 +82,7 @@ CREATE TABLE "custom_screener_numeric" (
     "numeric_filter_id" INTEGER NOT NULL,
     "min" DECIMAL(24,6),
     "max" DECIMAL(24,6),
+    "position" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "custom_screener_numeric_pkey" PRIMARY KEY ("id")
 );
@@ -92,6 +93,7 @@ CREATE TABLE "custom_screener_categorical" (
     "screener_id" UUID NOT NULL,
     "categorical_filter_id" INTEGER NOT NULL,
     "values" TEXT[],
+    "position" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "custom_screener_categorical_pkey" PRIMARY KEY ("id")
 );

@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Which browser origins may call the API: any, or an explicit list. */
+export type CorsPolicy = { anyOrigin: true } | { anyOrigin: false; origins: ReadonlySet<string> };
+
+const ALLOWED_HEADERS = 'authorization, content-type, accept, apollo-require-preflight, x-apollo-operation-name, x-request-id';
+
+/**
+ * Sets CORS headers for the request's origin when the policy allows it.
+ * Answers preflight requests itself; returns true when the response is done.
+ */
+export function applyCors(policy: CorsPolicy, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  const allowed = origin !== undefined && (policy.anyOrigin || policy.origins.has(origin));
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', policy.anyOrigin ? '*' : origin);
+    if (!policy.anyOrigin) res.setHeader('vary', 'Origin');
+  }
+  if (req.method !== 'OPTIONS') return false;
+  if (allowed) {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+    res.setHeader('access-control-max-age', '600');
+  }
+  res.writeHead(204).end();
+  return true;
+}
+
+/** `*` allows any origin; otherwise a comma-separated list of exact origins. */
+export function parseCorsOrigins(value: string): CorsPolicy {
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (origins.includes('*')) return { anyOrigin: true };
+  return { anyOrigin: false, origins: new Set(origins) };
+}

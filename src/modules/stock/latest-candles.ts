@@ -1,0 +1,60 @@
+import { Prisma } from '../../generated/stock/client.js';
+import type { StockClient } from '../../db/database.js';
+import type { CandleRow } from './stock.mapper.js';
+import type { CandlesArgs } from './stock.validation.js';
+
+type Interval = CandlesArgs['interval'];
+const DAY_MS = 86_400_000;
+/** Bars one US trading day (6.5 h) holds, per interval. */
+const BARS_PER_TRADING_DAY: Record<Interval, number> = { DAY: 1, HOUR: 7, MINUTE: 390 };
+
+const CANDLE_COLUMNS = Prisma.sql`p.ts, p.open, p.high, p.low, p.close, p.adj_close, p.volume`;
+
+function query(prisma: StockClient, symbols: readonly string[], interval: Interval, limit: number, from?: Date | null, to?: Date | null) {
+  const conditions = [Prisma.sql`p.symbol = s.symbol`, Prisma.sql`p.interval = ${interval}::candle_interval`];
+  if (from) conditions.push(Prisma.sql`p.ts >= ${from}`);
+  if (to) conditions.push(Prisma.sql`p.ts <= ${to}`);
+  return prisma.$queryRaw<CandleRow[]>`
+    SELECT s.symbol, ${CANDLE_COLUMNS}
+    FROM unnest(${[...symbols]}::varchar[]) AS s(symbol)
+    CROSS JOIN LATERAL (
+      SELECT ${CANDLE_COLUMNS} FROM stock_price p
+      WHERE ${Prisma.join(conditions, ' AND ')}
+      ORDER BY p.ts DESC
+      LIMIT ${limit}
+    ) p`;
+}
+
+/** Calendar span that holds `limit` bars of trading, with a week of slack for holidays and gaps. */
+export function likelyWindowMs(interval: Interval, limit: number): number {
+  const tradingDays = Math.ceil(limit / BARS_PER_TRADING_DAY[interval]);
+  return (Math.ceil((tradingDays * 7) / 5) + 7) * DAY_MS;
+}
+
+/**
+ * The newest `limit` candles of each symbol, newest first, in at most two
+ * statements. An unbounded `ORDER BY ts DESC LIMIT n` on the month-partitioned
+ * table opens an index scan on every partition (measured: 8-9 ms for 50
+ * symbols over 2 years, against ~2 ms when pruned to the last weeks). So the
+ * first statement asks only for the window that should hold `limit` bars; the
+ * symbols it leaves short (stale or sparse data) get an unbounded second one.
+ */
+export async function latestCandles(
+  prisma: StockClient,
+  symbols: readonly string[],
+  interval: Interval,
+  limit: number,
+  range: { from?: Date | null; to?: Date | null } = {},
+  now = new Date(),
+): Promise<CandleRow[]> {
+  if (range.from) return query(prisma, symbols, interval, limit, range.from, range.to);
+  const end = range.to ?? now;
+  const windowStart = new Date(end.getTime() - likelyWindowMs(interval, limit));
+  const recent = await query(prisma, symbols, interval, limit, windowStart, range.to);
+  const found = new Map<string, number>();
+  for (const row of recent) found.set(row.symbol, (found.get(row.symbol) ?? 0) + 1);
+  const short = symbols.filter((symbol) => (found.get(symbol) ?? 0) < limit);
+  if (short.length === 0) return recent;
+  const complete = recent.filter((row) => (found.get(row.symbol) ?? 0) >= limit);
+  return [...complete, ...(await query(prisma, short, interval, limit, null, range.to))];
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, type SignedUpUser } from '../../support/accounts.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
+
+// 60 stocks S01..S60 with 40 daily candles each; the blacklist is cleared so all 60 can be listed.
+const MANY_STOCKS = readFileSync(new URL('../stock/fixtures/many-stocks.sql', import.meta.url), 'utf8');
+const QUERY = `{ me { collections { name stocks { symbol quote { price } } } } }`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(`${MANY_STOCKS}; DELETE FROM blacklist;`) });
+});
+afterAll(() => t?.close());
+
+const symbol = (i: number) => `S${String(i).padStart(2, '0')}`;
+const listable = Array.from({ length: 60 }, (_, i) => symbol(i + 1));
+
+async function userWithCollections(count: number, size: number): Promise<SignedUpUser> {
+  const user = await signUp(t, `batch${count}x${size}`);
+  for (let c = 0; c < count; c += 1) {
+    const symbols = listable.slice(c % 3, (c % 3) + size);
+    const { errors } = await t.graphql(`mutation($input: CreateCollectionInput!) { createCollection(input: $input) { id } }`, { input: { name: `list ${c}`, symbols } }, user.headers);
+    if (errors) throw new Error(JSON.stringify(errors));
+  }
+  return user;
+}
+
+async function statements(user: SignedUpUser) {
+  t.app.stockDb.queries.reset();
+  t.app.userDb.queries.reset();
+  const result = await t.graphql(QUERY, {}, user.headers);
+  expect(result.errors).toBeUndefined();
+  return { result, stock: t.app.stockDb.queries.count, user: t.app.userDb.queries.count };
+}
+
+describe('me { collections { stocks { quote } } }', () => {
+  it('costs the same SQL statements on both databases for 10 collections of 50 stocks as for 1 of 1', async () => {
+    const small = await statements(await userWithCollections(1, 1));
+    const large = await statements(await userWithCollections(10, 50));
+    const collections = large.result.data!.me.collections as { stocks: { quote: { price: number } }[] }[];
+    expect(collections).toHaveLength(10);
+    expect(collections.every((c) => c.stocks.length === 50 && c.stocks.every((s) => s.quote.price === 140.5))).toBe(true);
+    // user DB: account + collections + their symbols; stock DB: stocks + quotes.
+    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 3 });
+    expect({ stock: large.stock, user: large.user }).toEqual({ stock: small.stock, user: small.user });
+  });
+});
