@@ -7,6 +7,7 @@
 // bind parameter.
 
 import { Prisma } from '../../generated/stock/client.js';
+import type { StockRow } from '../stock/stock.mapper.js';
 import { ScreenerSortField, SortDirection } from './screener.type.js';
 
 /** Catalogue column_name -> SQL expression. `lp` is the latest daily candle (see LATEST_CANDLE). */
@@ -88,15 +89,7 @@ export interface ScreenerPageSpec {
 }
 
 /** One result row: the columns toStock needs, plus the sort value as exact text for the next cursor. */
-export interface ScreenerResultRow {
-  symbol: string;
-  name: string;
-  sector: string;
-  industry: string;
-  exchange: string;
-  currency: string;
-  marketCap: Prisma.Decimal | null;
-  isActive: boolean;
+export interface ScreenerResultRow extends StockRow {
   sort_key: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { BadUserInputError } from '../../graphql/errors.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../stock/stock.validation.js';
+import { firstSchema } from '../../graphql/pagination.js';
 import { ScreenerSortField, SortDirection, type CategoricalFilter, type NumericFilter } from './screener.type.js';
 
 export const MAX_CRITERIA = 20;
@@ -59,13 +59,7 @@ const sortSchema = z
   .transform((sort) => sort ?? { field: ScreenerSortField.MARKET_CAP, direction: SortDirection.DESC });
 
 const pageShape = {
-  first: z
-    .number()
-    .int()
-    .min(1, { message: `must be between 1 and ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { message: `must be between 1 and ${MAX_PAGE_SIZE}` })
-    .nullish()
-    .transform((value) => value ?? DEFAULT_PAGE_SIZE),
+  first: firstSchema,
   after: z.string().max(500, { message: 'not a cursor of this connection' }).nullish(),
   sort: sortSchema,
 };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { firstSchema } from '../../graphql/pagination.js';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
 /** The most candles one `candles` field returns. */
 export const MAX_CANDLES = 1000;
 
@@ -38,13 +37,7 @@ export const stockFilterSchema = z
 export type StockFilterInput = z.output<typeof stockFilterSchema>;
 
 export const stocksArgsSchema = z.object({
-  first: z
-    .number()
-    .int()
-    .min(1, { message: `must be between 1 and ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { message: `must be between 1 and ${MAX_PAGE_SIZE}` })
-    .nullish()
-    .transform((value) => value ?? DEFAULT_PAGE_SIZE),
+  first: firstSchema,
   after: z.string().max(200).nullish(),
   filter: stockFilterSchema.nullish(),
 });
