@@ -13,7 +13,7 @@ import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
 import { seedStockDb } from './db/seed/seed-stock-db.js';
-import { createApolloServer } from './graphql/apollo.js';
+import { createApolloServer, formatError } from './graphql/apollo.js';
 import { createContext, type Context } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
@@ -26,7 +26,13 @@ import { RefreshTokens } from './modules/auth/refresh-tokens.js';
 import { migrationsDir } from './paths.js';
 import type { EventBus } from './realtime/event-bus.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
+import { attachGraphQLWebSocket } from './realtime/graphql-ws-server.js';
 import { RedisEventBus } from './realtime/redis-event-bus.js';
+import { publishPrice, type PriceEvent } from './modules/live/live.service.js';
+import { createMarketDependencies } from './modules/market/backfill.service.js';
+import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
+import { marketJobs } from './jobs/market-jobs.js';
+import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
 
 export interface App {
@@ -39,6 +45,13 @@ export interface App {
   readonly schema: GraphQLSchema;
   readonly apollo: ApolloServer<Context>;
   readonly server: Server;
+  /** Caches a tick and pushes it to every subscriber (what the ingest job calls). */
+  publishPrice(update: PriceEvent): Promise<void>;
+  /** The scheduled jobs (quotes, indicators, retention); started by startJobs(). */
+  readonly jobs: readonly Job[];
+  readonly scheduler: Scheduler;
+  /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
+  startJobs(): void;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -130,7 +143,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new RefreshTokens(userDb.prisma, config.refreshTokenTtlDays),
       config.passwordHashCost,
     );
-    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth };
+    const market = createMarketDependencies(config, stockDb.sql);
+    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, cache: realtime.cache, bus: realtime.bus, market };
+    const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
+    const scheduler = new Scheduler(jobLock, logger);
+    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus });
+    cleanups.push(() => scheduler.stop());
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
       createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
@@ -155,6 +173,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     });
 
+    const websockets = attachGraphQLWebSocket({
+      server,
+      schema,
+      logger,
+      authenticate: (header) => auth.authenticate(header),
+      createContext: (authState, operationId) => createContext(contextDependencies, operationId, authState),
+      formatError: formatError(logger),
+    });
+
     let closing: Promise<void> | undefined;
     return {
       config,
@@ -166,6 +193,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       schema,
       apollo,
       server,
+      publishPrice: (update) => publishPrice(realtime.bus, realtime.cache, update),
+      jobs,
+      scheduler,
+      startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       listen: () =>
         new Promise((resolveUrl, reject) => {
           server.once('error', reject);
@@ -177,6 +208,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }),
       close() {
         closing ??= (async () => {
+          await websockets.close();
           await new Promise<void>((done) => {
             server.close(() => done());
             server.closeAllConnections();

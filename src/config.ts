@@ -27,6 +27,7 @@ const environmentSchema = z.object({
   DB_POOL_MAX: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(500).default(10),
   SEED_ON_START: booleanFlag.default(true),
   MIGRATE_ON_START: booleanFlag.default(true),
+  JOBS_ENABLED: booleanFlag.optional(),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   CORS_ORIGINS: z
     .string()
@@ -37,6 +38,14 @@ const environmentSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(365).default(30),
   PASSWORD_HASH_COST: z.coerce.number({ message: 'expected a whole number' }).int().min(12).max(20).default(15),
   GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'expected a whole number' }).int().min(2).max(50).default(12),
+  MARKET_DATA_PROVIDER: z.enum(['simulated', 'yahoo', 'csv']).default('simulated'),
+  YAHOO_BASE_URL: z
+    .string()
+    .url({ message: 'expected an http(s):// URL' })
+    .refine((value) => /^https?:\/\//.test(value), { message: 'expected an http(s):// URL' })
+    .default('https://query1.finance.yahoo.com'),
+  MARKET_TICK_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(3_600).default(5),
+  CSV_IMPORT_DIR: z.string().min(1).default('./data/imports'),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -58,6 +67,8 @@ export interface Config {
   dbPoolMax: number;
   seedOnStart: boolean;
   migrateOnStart: boolean;
+  /** Run the scheduled jobs (quotes, indicators, retention) in this process. Default: on, except in tests. */
+  jobsEnabled: boolean;
   introspection: boolean;
   maxQueryDepth: number;
   /** Browser origins allowed to call the API; `*` for any. */
@@ -68,6 +79,14 @@ export interface Config {
   refreshTokenTtlDays: number;
   /** log2 of scrypt's N for new password hashes (15: 32 MiB, ~0.1 s). */
   passwordHashCost: number;
+  /** Where live ticks come from: simulated (default), yahoo, or csv (backfill only: no live quotes). */
+  marketDataProvider: 'simulated' | 'yahoo' | 'csv';
+  /** Yahoo Finance chart API origin; tests point it at a local server. */
+  yahooBaseUrl: string;
+  /** Seconds between live ticks (at least 1). */
+  marketTickSeconds: number;
+  /** The only folder CSV backfills may read from (the backfill mutation's csvPath is relative to it). */
+  csvImportDir: string;
 }
 
 /** Only for development and tests; production refuses to start without JWT_SECRET. */
@@ -106,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     seedOnStart: e.SEED_ON_START,
     migrateOnStart: e.MIGRATE_ON_START,
+    jobsEnabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
     // Development serves any origin (a Vite dev server on another port); production only those listed.
@@ -114,5 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     passwordHashCost: e.PASSWORD_HASH_COST,
+    marketDataProvider: e.MARKET_DATA_PROVIDER,
+    yahooBaseUrl: e.YAHOO_BASE_URL,
+    marketTickSeconds: e.MARKET_TICK_SECONDS,
+    csvImportDir: e.CSV_IMPORT_DIR,
   };
 }

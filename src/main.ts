@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   const url = await app.listen();
+  if (config.jobsEnabled) app.startJobs();
   app.logger.info({ url, stock: app.stockDb.location, user: app.userDb.location, cache: app.cache.kind }, `marketgraph ready at ${url}`);
 
   let shuttingDown = false;

@@ -6,6 +6,8 @@
 export interface Cache {
   readonly kind: 'memory' | 'redis';
   get<T>(key: string): Promise<T | undefined>;
+  /** One round trip for many keys; a result per key, in key order. */
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;

@@ -30,6 +30,10 @@ export class MemoryCache implements Cache {
     return JSON.parse(entry.json) as T;
   }
 
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return Promise.all(keys.map((key) => this.get<T>(key)));
+  }
+
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ttlSeconds * 1000 });
   }

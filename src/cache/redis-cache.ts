@@ -22,6 +22,17 @@ export class RedisCache implements Cache {
     }
   }
 
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    try {
+      const values = await this.redis.mget(keys.map((key) => this.prefix + key));
+      return values.map((json) => (json === null ? undefined : (JSON.parse(json) as T)));
+    } catch (error) {
+      this.logger.warn({ err: error, keys: keys.length }, 'cache read failed; treating as misses');
+      return keys.map(() => undefined);
+    }
+  }
+
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     try {
       await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', ttlSeconds);

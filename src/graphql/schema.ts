@@ -2,6 +2,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from './type-graphql.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { LiveResolver } from '../modules/live/live.resolver.js';
+import { BackfillResolver } from '../modules/market/backfill.resolver.js';
 import { CollectionResolver, UserCollectionsResolver } from '../modules/collection/collection.resolver.js';
 import { InterestResolver, StockInterestResolver } from '../modules/collection/interest.resolver.js';
 import { CustomScreenerResolver } from '../modules/screener/custom-screener.resolver.js';
@@ -11,10 +13,13 @@ import {
   ScreenerResolver,
 } from '../modules/screener/screener.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
+import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 
 export const resolvers = [
   StockResolver,
+  LiveResolver,
   StockConnectionResolver,
+  StockIndicatorsResolver,
   AuthResolver,
   CollectionResolver,
   UserCollectionsResolver,
@@ -24,6 +29,7 @@ export const resolvers = [
   NumericCriterionResolver,
   CategoricalCriterionResolver,
   CustomScreenerResolver,
+  BackfillResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
@@ -33,6 +39,16 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // Input is validated with zod in resolvers (see graphql/validate.ts).
     validate: false,
+    // Every subscription brings its own `subscribe` over our EventBus; type-graphql
+    // still insists on a PubSub, so give it one that says so if it is ever used.
+    pubSub: {
+      publish: () => {
+        throw new Error('Use the EventBus (src/realtime) to publish');
+      },
+      subscribe: () => {
+        throw new Error('Subscriptions declare their own subscribe function');
+      },
+    },
   });
 }
 

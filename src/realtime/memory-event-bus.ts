@@ -11,7 +11,7 @@ export class MemoryEventBus implements EventBus {
   async publish(topic: string, payload: unknown): Promise<void> {
     const json = JSON.stringify(payload);
     // Delivered on a later tick, like Redis: a publisher never runs subscriber code inline.
-    queueMicrotask(() => this.topics.deliver(topic, json, (err) => this.logger.error({ err, topic }, 'event handler failed')));
+    setImmediate(() => void this.topics.deliver(topic, json, (err) => this.logger.error({ err, topic }, 'event handler failed')));
   }
 
   async subscribe(topic: string, handler: EventHandler): Promise<() => Promise<void>> {

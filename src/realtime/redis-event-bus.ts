@@ -20,7 +20,7 @@ export class RedisEventBus implements EventBus {
     subscriber.on('message', (channel: string, json: string) => {
       if (!channel.startsWith(prefix)) return;
       const topic = channel.slice(prefix.length);
-      this.topics.deliver(topic, json, (err) => logger.error({ err, topic }, 'event handler failed'));
+      void this.topics.deliver(topic, json, (err) => logger.error({ err, topic }, 'event handler failed'));
     });
   }
 

@@ -38,6 +38,9 @@ describe('MemoryEventBus', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(received).toEqual([['a', { price: 190.5 }], ['b', { price: 190.5 }]]);
     expect((received[0] as unknown[])[1]).not.toBe(payload);
+    // One parsed, frozen object for every subscriber of the event.
+    expect((received[0] as unknown[])[1]).toBe((received[1] as unknown[])[1]);
+    expect(Object.isFrozen((received[0] as unknown[])[1])).toBe(true);
   });
 
   it('keeps delivering to the others when one subscriber throws, and stops after unsubscribe', async () => {

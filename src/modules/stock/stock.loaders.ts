@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import type { StockClient } from '../../db/database.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import { latestCandles } from './latest-candles.js';
-import { quoteFromCandles, toCandle, toStock } from './stock.mapper.js';
+import type { Cache } from '../../cache/cache.js';
+import { quoteCacheKey } from '../../realtime/topics.js';
+import { fromCachedQuote, quoteFromCandles, toCandle, toStock, type CachedQuote } from './stock.mapper.js';
 import type { Candle, Quote, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
@@ -14,7 +16,7 @@ export interface StockLoaders {
   candles(args: CandlesArgs): DataLoader<string, Candle[]>;
 }
 
-export function createStockLoaders(prisma: StockClient): StockLoaders {
+export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoaders {
   const candleLoaders = new Map<string, DataLoader<string, Candle[]>>();
 
   return {
@@ -24,8 +26,12 @@ export function createStockLoaders(prisma: StockClient): StockLoaders {
     }),
 
     quoteBySymbol: new DataLoader(async (symbols) => {
-      const rows = await latestCandles(prisma, symbols, 'DAY', 2);
-      return manyByKey(symbols, rows, (row) => row.symbol).map((candles, i) => quoteFromCandles(symbols[i]!, candles));
+      // The live feed keeps the latest quotes in the cache; the database answers the rest.
+      const cached = await cache.getMany<CachedQuote>(symbols.map(quoteCacheKey));
+      const missing = symbols.filter((_, i) => cached[i] === undefined);
+      const rows = missing.length > 0 ? await latestCandles(prisma, missing, 'DAY', 2) : [];
+      const fromDb = new Map(manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => [missing[i]!, quoteFromCandles(missing[i]!, candles)]));
+      return symbols.map((symbol, i) => (cached[i] ? fromCachedQuote(cached[i]!) : (fromDb.get(symbol) ?? null)));
     }),
 
     isBlacklisted: new DataLoader(async (symbols) => {

@@ -67,3 +67,10 @@ export function quoteFromCandles(symbol: string, newestFirst: CandleRow[]): Quot
     timestamp: new Date(latest.ts),
   };
 }
+
+/** A quote as the live feed caches it: JSON, so the timestamp is an ISO string. */
+export type CachedQuote = Omit<Quote, 'timestamp'> & { timestamp: string };
+
+export function fromCachedQuote(cached: CachedQuote): Quote {
+  return { ...cached, timestamp: new Date(cached.timestamp) };
+}

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, toPage } from '../../graphql/relay.js';
 import type { StockConnection } from './stock.connection.js';
 import type { StockLoaders } from './stock.loaders.js';
 import { toStock } from './stock.mapper.js';
-import type { Stock } from './stock.type.js';
+import type { Quote, Stock } from './stock.type.js';
 import type { StockFilterInput } from './stock.validation.js';
 
 const CURSOR_KIND = 'stock';
@@ -48,6 +48,22 @@ export class StockService {
       if (result instanceof Error) throw result;
       return result;
     });
+  }
+
+  /** Latest quotes in the order asked, null where a stock has no candle yet; cache first, one query for the rest. */
+  async quotes(symbols: readonly string[]): Promise<(Quote | null)[]> {
+    const results = await this.loaders.quoteBySymbol.loadMany(symbols);
+    return results.map((result) => {
+      if (result instanceof Error) throw result;
+      return result;
+    });
+  }
+
+  /** Every symbol must name a stock in the stock database (listed or not): BAD_USER_INPUT naming the first that does not. */
+  async assertKnown(symbols: readonly string[], fieldOf: (index: number) => string): Promise<void> {
+    const stocks = await this.findManyBySymbol(symbols);
+    const missing = stocks.findIndex((stock) => stock === null);
+    if (missing >= 0) throw new BadUserInputError(`${fieldOf(missing)}: no stock has the symbol ${symbols[missing]}`, fieldOf(missing));
   }
 
   /**

@@ -1,0 +1,81 @@
+import type { Cache } from '../cache/cache.js';
+import type { Config } from '../config.js';
+import type { StockClient } from '../db/database.js';
+import { ensureStockPricePartitions, upcomingPartitionWindow } from '../db/partitions.js';
+import type { Logger } from '../log.js';
+import { IndicatorService } from '../modules/indicator/indicator.service.js';
+import { publishIndicators, publishPrice } from '../modules/live/live.service.js';
+import type { MarketDependencies } from '../modules/market/backfill.service.js';
+import { pruneCandles } from '../modules/market/retention.js';
+import type { MarketDataProvider } from '../providers/market-data-provider.js';
+import { activeSymbols, createMarketDataProvider } from '../providers/provider-factory.js';
+import type { EventBus } from '../realtime/event-bus.js';
+import { everySeconds, type Job } from './scheduler.js';
+
+export interface MarketJobDependencies {
+  config: Config;
+  logger: Logger;
+  market: MarketDependencies;
+  stockDb: StockClient;
+  cache: Cache;
+  bus: EventBus;
+}
+
+const DAY_MS = 86_400_000;
+/** The simulated walk is rebuilt this often so that stocks added meanwhile start ticking. */
+const PROVIDER_REFRESH_MS = 3_600_000;
+
+/**
+ * The timetable: quotes every MARKET_TICK_SECONDS, indicators every 5 minutes,
+ * retention nightly at 03:30 New York time (after the US close and before the
+ * pre-market). Each job's lock TTL is far above its normal run time.
+ */
+export function marketJobs(deps: MarketJobDependencies): Job[] {
+  let provider: { instance: MarketDataProvider; builtAt: number } | undefined;
+  const currentProvider = async () => {
+    if (!provider || Date.now() - provider.builtAt > PROVIDER_REFRESH_MS) {
+      const instance = await createMarketDataProvider(deps.config.marketDataProvider, deps.config, { sql: deps.market.sql });
+      provider = { instance, builtAt: Date.now() };
+    }
+    return provider.instance;
+  };
+  const indicators = new IndicatorService(deps.stockDb);
+
+  return [
+    {
+      name: 'quotes',
+      cron: everySeconds(deps.config.marketTickSeconds),
+      lockTtlMs: Math.max(deps.config.marketTickSeconds * 1000 * 5, 30_000),
+      async run() {
+        const source = await currentProvider();
+        const ticks = await source.quotes(await activeSymbols(deps.market.sql));
+        const updates = await deps.market.ingest.ingestTicks(ticks, source.name);
+        for (const update of updates) await publishPrice(deps.bus, deps.cache, update);
+        return { ticks: ticks.length, published: updates.length };
+      },
+    },
+    {
+      name: 'indicators',
+      cron: '0 */5 * * * *',
+      lockTtlMs: 4 * 60_000,
+      async run() {
+        // Only today's and yesterday's points change; older ones are computed but not rewritten.
+        const writeFrom = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS);
+        const latest = await indicators.recompute(undefined, { writeFrom });
+        for (const [symbol, point] of latest) await publishIndicators(deps.bus, deps.cache, symbol, point);
+        return { symbols: latest.size };
+      },
+    },
+    {
+      name: 'retention',
+      cron: '0 30 3 * * *',
+      timezone: 'America/New_York',
+      lockTtlMs: 30 * 60_000,
+      async run() {
+        const window = upcomingPartitionWindow();
+        const partitions = await ensureStockPricePartitions(deps.market.sql, window.from, window.to);
+        return { partitions, ...(await pruneCandles(deps.market.sql)) };
+      },
+    },
+  ];
+}

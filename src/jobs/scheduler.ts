@@ -1,0 +1,84 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../log.js';
+import type { JobLock } from './job-lock.js';
+
+export interface Job {
+  name: string;
+  /** node-cron expression, seconds field first when six fields are given. */
+  cron: string;
+  /** IANA zone the expression is read in, e.g. America/New_York for market hours. @default UTC */
+  timezone?: string;
+  /** How long the cross-process lock is held at most; longer than a normal run. */
+  lockTtlMs: number;
+  run(): Promise<unknown>;
+}
+
+export type TickOutcome = 'ran' | 'failed' | 'still-running' | 'locked-elsewhere';
+
+/**
+ * node-cron with the two guarantees jobs need: a tick whose previous run is
+ * still going is skipped (no pile-up when a run is slow), and each tick takes
+ * the job's lock so that with N processes it runs once. A failing run is
+ * logged and the schedule carries on.
+ */
+export class Scheduler {
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly lock: JobLock,
+    private readonly logger: Logger,
+  ) {}
+
+  add(job: Job): void {
+    const task = cron.schedule(job.cron, () => void this.tick(job), { name: job.name, timezone: job.timezone ?? 'UTC' });
+    this.tasks.push(task);
+  }
+
+  /** One tick of a job, as the schedule runs it; exposed so tests and `npm run worker -- --once` can drive it. */
+  async tick(job: Job): Promise<TickOutcome> {
+    if (this.running.has(job.name)) {
+      this.logger.debug({ job: job.name }, 'previous run still going; skipping this tick');
+      return 'still-running';
+    }
+    // Claimed synchronously, before the first await, so two ticks cannot both get past the check.
+    const outcome = this.runLocked(job);
+    this.running.set(job.name, outcome);
+    try {
+      return await outcome;
+    } finally {
+      this.running.delete(job.name);
+    }
+  }
+
+  private async runLocked(job: Job): Promise<TickOutcome> {
+    const release = await this.lock.tryAcquire(`job:${job.name}`, job.lockTtlMs).catch((err: unknown) => {
+      this.logger.warn({ err, job: job.name }, 'could not take the job lock; skipping this tick');
+      return null;
+    });
+    if (!release) return 'locked-elsewhere';
+    const started = Date.now();
+    try {
+      const result = await job.run();
+      this.logger.debug({ job: job.name, ms: Date.now() - started, result }, 'job ran');
+      return 'ran';
+    } catch (err) {
+      this.logger.error({ err, job: job.name }, 'job failed; the schedule continues');
+      return 'failed';
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  /** Stops scheduling and waits for runs in progress. */
+  async stop(): Promise<void> {
+    for (const task of this.tasks.splice(0)) await task.destroy();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
+
+/** A node-cron expression for "every `seconds` seconds". */
+export function everySeconds(seconds: number): string {
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  return `0 */${Math.max(1, Math.round(seconds / 60))} * * * *`;
+}

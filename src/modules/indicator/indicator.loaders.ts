@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import type { IndicatorService } from './indicator.service.js';
+import type { IndicatorPoint } from './indicator.type.js';
+import type { IndicatorSeriesArgs } from './indicator.validation.js';
+
+export interface IndicatorLoaders {
+  /** Through IndicatorService.latest, the cache seam. */
+  latestBySymbol: DataLoader<string, IndicatorPoint | null>;
+  /** One loader per distinct argument set, so `indicatorSeries(last: 30)` on 50 stocks is one query. */
+  series(args: IndicatorSeriesArgs): DataLoader<string, IndicatorPoint[]>;
+}
+
+export function createIndicatorLoaders(indicators: IndicatorService): IndicatorLoaders {
+  const seriesLoaders = new Map<string, DataLoader<string, IndicatorPoint[]>>();
+  return {
+    latestBySymbol: new DataLoader((symbols) => indicators.latest(symbols)),
+    series(args) {
+      const key = JSON.stringify([args.from?.toISOString(), args.to?.toISOString(), args.last]);
+      let loader = seriesLoaders.get(key);
+      if (!loader) {
+        loader = new DataLoader((symbols) => indicators.series(symbols, args));
+        seriesLoaders.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}

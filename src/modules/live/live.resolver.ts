@@ -1,0 +1,30 @@
+import type { Context } from '../../graphql/context.js';
+import { Arg, Root, Subscription, Resolver } from '../../graphql/type-graphql.js';
+import { parseInput } from '../../graphql/validate.js';
+import type { PriceEvent } from './live.service.js';
+import { PriceUpdate } from './live.type.js';
+import { priceUpdatedSchema } from './live.validation.js';
+import { IndicatorPoint } from '../indicator/indicator.type.js';
+import { symbolSchema } from '../stock/stock.validation.js';
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => PriceUpdate, {
+    description: 'The current price of each symbol at once, then every tick. 1-100 listed symbols.',
+    subscribe: ({ args, context }) => {
+      const { symbols } = parseInput(priceUpdatedSchema, args);
+      return (context as Context).services.live.priceStream(symbols);
+    },
+  })
+  priceUpdated(@Root() event: PriceEvent, @Arg('symbols', () => [String]) _symbols: string[]): PriceEvent {
+    return event;
+  }
+
+  @Subscription(() => IndicatorPoint, {
+    description: 'The latest indicators of a stock at once, then each recomputation (every 5 minutes while candles change).',
+    subscribe: ({ args, context }) => (context as Context).services.live.indicatorStream(parseInput(symbolSchema, args.symbol, 'symbol')),
+  })
+  indicatorUpdated(@Root() point: IndicatorPoint, @Arg('symbol', () => String) _symbol: string): IndicatorPoint {
+    return point;
+  }
+}

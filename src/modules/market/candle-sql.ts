@@ -1,0 +1,126 @@
+// The bulk statements of ingestion, each one statement for many rows via
+// unnest (the seed's pattern). Parameters are plain arrays of strings so the
+// same SQL runs on node-postgres and PGlite; the interval goes in as a literal
+// (PGlite cannot serialise arrays of an enum, and it comes from a closed set).
+
+import type { SqlExecutor } from '../../db/sql-executor.js';
+import type { CandleIntervalName, HistoryCandle } from '../../providers/market-data-provider.js';
+import type { CandleBucket } from './tick-aggregation.js';
+
+const INTERVALS: readonly CandleIntervalName[] = ['MINUTE', 'HOUR', 'DAY'];
+
+function intervalLiteral(interval: CandleIntervalName): string {
+  if (!INTERVALS.includes(interval)) throw new RangeError(`unknown candle interval ${String(interval)}`);
+  return `'${interval}'::candle_interval`;
+}
+
+/**
+ * Folds tick buckets into their candles in ONE statement: a new candle takes
+ * the bucket as it is; an existing one keeps its open, widens high/low, takes
+ * the new close and adds the volume. DAY candles carry adj_close = close.
+ * Returns each touched candle's cumulative volume.
+ */
+export async function upsertTickBuckets(
+  sql: SqlExecutor,
+  interval: 'MINUTE' | 'DAY',
+  buckets: readonly CandleBucket[],
+  source: string,
+): Promise<{ symbol: string; ts: Date; volume: string }[]> {
+  if (buckets.length === 0) return [];
+  const adjusted = interval === 'DAY';
+  const rows = await sql.query<{ symbol: string; ts: Date | string; volume: string }>(
+    `INSERT INTO "stock_price" AS p ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
+     SELECT u.symbol, ${intervalLiteral(interval)}, u.ts, u.open, u.high, u.low, u.close, ${adjusted ? 'u.close' : 'NULL'}, u.volume, $1
+     FROM unnest($2::varchar[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::int8[])
+       AS u(symbol, ts, open, high, low, close, volume)
+     ON CONFLICT ("symbol","interval","ts") DO UPDATE SET
+       "high" = GREATEST(p."high", EXCLUDED."high"),
+       "low" = LEAST(p."low", EXCLUDED."low"),
+       "close" = EXCLUDED."close",
+       ${adjusted ? '"adj_close" = EXCLUDED."adj_close",' : ''}
+       "volume" = p."volume" + EXCLUDED."volume",
+       "source" = EXCLUDED."source"
+     RETURNING p."symbol", p."ts", p."volume"::text AS volume`,
+    [
+      source,
+      buckets.map((b) => b.symbol),
+      buckets.map((b) => b.ts.toISOString()),
+      buckets.map((b) => b.open.toString()),
+      buckets.map((b) => b.high.toString()),
+      buckets.map((b) => b.low.toString()),
+      buckets.map((b) => b.close.toString()),
+      buckets.map((b) => b.volume.toString()),
+    ],
+  );
+  return rows.map((r) => ({ symbol: r.symbol, ts: new Date(r.ts), volume: String(r.volume) }));
+}
+
+export interface CandleInsertRow {
+  symbol: string;
+  candle: HistoryCandle;
+}
+
+/** Inserts rows that are not stored yet (ON CONFLICT DO NOTHING) in one statement; returns how many were new. */
+export async function insertCandlesIfAbsent(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  rows: readonly CandleInsertRow[],
+  source: string,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const [result] = await sql.query<{ inserted: number | string }>(
+    `WITH ins AS (
+       INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
+       SELECT u.symbol, ${intervalLiteral(interval)}, u.ts, u.open, u.high, u.low, u.close, u.adj_close, u.volume, $1
+       FROM unnest($2::varchar[], $3::timestamptz[], $4::numeric[], $5::numeric[], $6::numeric[],
+                   $7::numeric[], $8::numeric[], $9::int8[])
+         AS u(symbol, ts, open, high, low, close, adj_close, volume)
+       ON CONFLICT DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    [
+      source,
+      rows.map((r) => r.symbol),
+      rows.map((r) => r.candle.ts.toISOString()),
+      rows.map((r) => r.candle.open),
+      rows.map((r) => r.candle.high),
+      rows.map((r) => r.candle.low),
+      rows.map((r) => r.candle.close),
+      rows.map((r) => r.candle.adjClose),
+      rows.map((r) => r.candle.volume),
+    ],
+  );
+  return Number(result?.inserted ?? 0);
+}
+
+/**
+ * For each (symbol, day): the close of the symbol's latest DAY candle before
+ * that day, or null when there is none. One statement for all pairs.
+ */
+export async function previousDayCloses(
+  sql: SqlExecutor,
+  pairs: readonly { symbol: string; day: Date }[],
+): Promise<(string | null)[]> {
+  if (pairs.length === 0) return [];
+  const rows = await sql.query<{ i: number | string; close: string | null }>(
+    `SELECT k.i, p.close::text AS close
+     FROM unnest($1::varchar[], $2::timestamptz[]) WITH ORDINALITY AS k(symbol, day, i)
+     LEFT JOIN LATERAL (
+       SELECT close FROM "stock_price"
+       WHERE symbol = k.symbol AND interval = 'DAY'::candle_interval AND ts < k.day
+       ORDER BY ts DESC LIMIT 1
+     ) p ON true`,
+    [pairs.map((p) => p.symbol), pairs.map((p) => p.day.toISOString())],
+  );
+  const closes: (string | null)[] = new Array(pairs.length).fill(null);
+  for (const row of rows) closes[Number(row.i) - 1] = row.close;
+  return closes;
+}
+
+/** Symbols of `symbols` listed in the stock table (any order). */
+export async function knownSymbols(sql: SqlExecutor, symbols?: readonly string[]): Promise<Set<string>> {
+  const rows = symbols
+    ? await sql.query<{ symbol: string }>('SELECT symbol FROM "stock" WHERE symbol = ANY($1::varchar[])', [[...symbols]])
+    : await sql.query<{ symbol: string }>('SELECT symbol FROM "stock"');
+  return new Set(rows.map((r) => r.symbol));
+}

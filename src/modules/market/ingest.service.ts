@@ -1,0 +1,237 @@
+// Writes market data into stock_price: live ticks folded into the current
+// MINUTE and DAY candles (a constant number of statements per batch, whatever
+// its size), and bulk backfills that insert only what is missing.
+
+import { Decimal } from 'decimal.js';
+import type { SqlExecutor } from '../../db/sql-executor.js';
+import {
+  isBulkHistorySource,
+  type CandleIntervalName,
+  type HistoryCandle,
+  type HistoryRecord,
+  type MarketDataProvider,
+  type Tick,
+} from '../../providers/market-data-provider.js';
+import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
+import { dateSpan, ensureMonths } from './partition-guard.js';
+import { aggregateTicks, dayStart, minuteStart, tickProblem } from './tick-aggregation.js';
+
+/** One symbol's new price after a batch of ticks (what subscribers receive). */
+export interface PriceUpdate {
+  symbol: string;
+  price: number;
+  /** against the previous trading day's DAY close; null when there is none */
+  change: number | null;
+  changePercent: number | null;
+  /** shares traded today so far (the DAY candle's volume) */
+  volume: number;
+  timestamp: Date;
+}
+
+export interface BackfillProblem {
+  line?: number;
+  symbol?: string;
+  reason: string;
+}
+
+export interface BackfillResult {
+  /** rows written */
+  inserted: number;
+  /** good rows not written: already stored, outside [from, to], or (from a file) of symbols not asked for */
+  skipped: number;
+  /** rejected rows and failed symbols, in the order met */
+  errors: BackfillProblem[];
+}
+
+export interface IngestServiceOptions {
+  /** stock_price.source of tick candles; the live job passes its provider's name. Default "live". */
+  tickSource?: string;
+  /** Rows per backfill INSERT. Default 5000. */
+  chunkSize?: number;
+  /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
+  maxErrors?: number;
+  /** Told about ticks that cannot be stored (they are dropped). */
+  onInvalidTick?: (reason: string) => void;
+}
+
+const DECIMAL = /^\d{1,12}(\.\d+)?$/;
+const INTEGER = /^\d{1,18}$/;
+
+/** Why a provider's candle cannot be stored, or null. */
+export function candleProblem(c: HistoryCandle): string | null {
+  if (!(c.ts instanceof Date) || Number.isNaN(c.ts.getTime())) return 'invalid timestamp';
+  for (const [name, value] of [['open', c.open], ['high', c.high], ['low', c.low], ['close', c.close], ['adj_close', c.adjClose ?? '1']] as const) {
+    if (!DECIMAL.test(value) || Number(value) === 0) return `invalid ${name} ${JSON.stringify(value)}`;
+  }
+  if (!INTEGER.test(c.volume)) return `invalid volume ${JSON.stringify(c.volume)}`;
+  if (new Decimal(c.high).lessThan(c.low)) return `high ${c.high} is below low ${c.low}`;
+  return null;
+}
+
+export class IngestService {
+  /** Previous trading day's close per UTC day number, then symbol; only the days in use are kept. */
+  private readonly previousCloses = new Map<number, Map<string, string | null>>();
+  private readonly chunkSize: number;
+  private readonly maxErrors: number;
+
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly options: IngestServiceOptions = {},
+  ) {
+    this.chunkSize = options.chunkSize ?? 5_000;
+    this.maxErrors = options.maxErrors ?? 1_000;
+  }
+
+  /**
+   * Folds ticks into their symbols' current MINUTE and DAY candles: at most
+   * four statements for any batch (partitions once a month, previous closes
+   * once a day, one upsert per interval). Returns one update per symbol.
+   */
+  async ingestTicks(ticks: readonly Tick[], source = this.options.tickSource ?? 'live'): Promise<PriceUpdate[]> {
+    const valid = ticks.filter((tick) => {
+      const problem = tickProblem(tick);
+      if (problem) this.options.onInvalidTick?.(problem);
+      return problem === null;
+    });
+    if (valid.length === 0) return [];
+    const minutes = aggregateTicks(valid, minuteStart);
+    const days = aggregateTicks(valid, dayStart);
+
+    const span = dateSpan(valid.map((t) => t.timestamp))!;
+    await ensureMonths(this.sql, span.from, span.to);
+    await this.loadPreviousCloses(days.map((d) => ({ symbol: d.symbol, day: d.ts })));
+
+    const dayRows = await this.sql.transaction(async (tx) => {
+      await upsertTickBuckets(tx, 'MINUTE', minutes, source);
+      return upsertTickBuckets(tx, 'DAY', days, source);
+    });
+    const dayVolume = new Map(dayRows.map((r) => [`${r.symbol}|${r.ts.getTime()}`, r.volume]));
+
+    // Day buckets are sorted by symbol then day: the last of each symbol is its latest.
+    const latest = new Map(days.map((d) => [d.symbol, d]));
+    return [...latest.values()].map((bucket) => {
+      const previous = this.previousCloses.get(dayNumber(bucket.ts))?.get(bucket.symbol) ?? null;
+      const previousClose = previous === null ? null : new Decimal(previous);
+      const change = previousClose ? bucket.close.minus(previousClose) : null;
+      const changePercent = change && previousClose && !previousClose.isZero() ? change.div(previousClose).times(100) : null;
+      return {
+        symbol: bucket.symbol,
+        price: bucket.close.toNumber(),
+        change: change?.toDecimalPlaces(6).toNumber() ?? null,
+        changePercent: changePercent?.toDecimalPlaces(4).toNumber() ?? null,
+        volume: Number(dayVolume.get(`${bucket.symbol}|${bucket.ts.getTime()}`) ?? bucket.volume),
+        timestamp: bucket.lastAt,
+      };
+    });
+  }
+
+  /** Reads the previous trading day's close of every (symbol, day) not yet known, in one query. */
+  private async loadPreviousCloses(pairs: { symbol: string; day: Date }[]): Promise<void> {
+    const missing = pairs.filter((p) => !this.previousCloses.get(dayNumber(p.day))?.has(p.symbol));
+    if (missing.length === 0) return;
+    const closes = await previousDayCloses(this.sql, missing);
+    missing.forEach((pair, i) => {
+      const day = dayNumber(pair.day);
+      let bySymbol = this.previousCloses.get(day);
+      if (!bySymbol) this.previousCloses.set(day, (bySymbol = new Map()));
+      bySymbol.set(pair.symbol, closes[i] ?? null);
+    });
+    // Keep today and yesterday (a batch may straddle midnight); forget older days.
+    const newest = Math.max(...this.previousCloses.keys());
+    for (const day of this.previousCloses.keys()) if (day < newest - 1) this.previousCloses.delete(day);
+  }
+
+  /**
+   * Inserts the provider's candles of `symbols` with from <= ts <= to (null: no
+   * bound) that are not stored yet, a chunk per statement: a second identical
+   * run inserts nothing. Symbols not in the stock table are reported, never
+   * written. For a file source an empty `symbols` takes every stock in it, and
+   * rows of stocks not asked for are skipped.
+   */
+  async backfill(
+    provider: MarketDataProvider,
+    symbols: readonly string[],
+    interval: CandleIntervalName,
+    from: Date | null,
+    to: Date | null,
+  ): Promise<BackfillResult> {
+    const report = new ReportBuilder(this.maxErrors);
+    const bulk = isBulkHistorySource(provider);
+    // A file may name any stock: its rows are checked against every symbol listed.
+    const known = await knownSymbols(this.sql, bulk ? undefined : symbols);
+    for (const symbol of symbols) if (!known.has(symbol)) report.problem({ symbol, reason: `unknown symbol ${symbol}` });
+    const requested = symbols.length > 0 ? new Set(symbols) : null;
+    let chunk: CandleInsertRow[] = [];
+    const flush = async () => {
+      const rows = chunk;
+      chunk = [];
+      const span = dateSpan(rows.map((r) => r.candle.ts));
+      if (!span) return;
+      await ensureMonths(this.sql, span.from, span.to);
+      const inserted = await insertCandlesIfAbsent(this.sql, interval, rows, provider.name.slice(0, 20));
+      report.inserted += inserted;
+      report.skipped += rows.length - inserted;
+    };
+    const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
+      const problem = candleProblem(candle);
+      if (problem) return report.problem({ line, symbol, reason: problem });
+      if ((from && candle.ts < from) || (to && candle.ts > to)) return void (report.skipped += 1);
+      chunk.push({ symbol, candle });
+      if (chunk.length >= this.chunkSize) await flush();
+    };
+
+    if (bulk) {
+      try {
+        for await (const record of provider.records(known, interval) as AsyncIterable<HistoryRecord>) {
+          if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
+          else if (requested && !requested.has(record.symbol)) report.skipped += 1;
+          else await offer(record.symbol, record.candle, record.line);
+        }
+      } catch (error) {
+        const line = (error as { line?: unknown }).line;
+        report.problem({ line: typeof line === 'number' ? line : undefined, reason: errorMessage(error) });
+      }
+    } else {
+      if (!from || !to) throw new RangeError(`backfill from ${provider.name} needs both from and to`);
+      for (const symbol of symbols.filter((s) => known.has(s))) {
+        try {
+          for (const candle of await provider.history(symbol, interval, from, to)) await offer(symbol, candle);
+        } catch (error) {
+          report.problem({ symbol, reason: errorMessage(error) });
+        }
+      }
+    }
+    await flush();
+    return report.result();
+  }
+}
+
+function dayNumber(day: Date): number {
+  return Math.floor(day.getTime() / 86_400_000);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class ReportBuilder {
+  inserted = 0;
+  skipped = 0;
+  private readonly errors: BackfillProblem[] = [];
+  private omitted = 0;
+
+  constructor(private readonly maxErrors: number) {}
+
+  problem(problem: BackfillProblem): void {
+    const entry: BackfillProblem = { reason: problem.reason };
+    if (problem.line !== undefined) entry.line = problem.line;
+    if (problem.symbol !== undefined) entry.symbol = problem.symbol;
+    if (this.errors.length < this.maxErrors) this.errors.push(entry);
+    else this.omitted += 1;
+  }
+
+  result(): BackfillResult {
+    const errors = this.omitted > 0 ? [...this.errors, { reason: `${this.omitted} more problems not listed` }] : this.errors;
+    return { inserted: this.inserted, skipped: this.skipped, errors };
+  }
+}

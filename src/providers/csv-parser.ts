@@ -1,0 +1,141 @@
+// Streams a daily-candle CSV file line by line (never whole into memory):
+//   symbol,date,open,high,low,close,volume[,adj_close]   (columns in any order)
+// Each data line becomes a candle or a problem naming the line and the reason;
+// a bad line never stops the file. A bad header does (CsvHeaderError).
+
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { HistoryRecord } from './market-data-provider.js';
+
+const REQUIRED = ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'] as const;
+const OPTIONAL = ['adj_close'] as const;
+type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+
+/** DECIMAL(18,6): at most 12 digits before the point. */
+const DECIMAL = /^(\d{1,12})(\.\d+)?$/;
+const INTEGER = /^\d{1,18}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const SYMBOL = /^[A-Z0-9.-]{1,10}$/;
+
+export class CsvHeaderError extends Error {
+  override name = 'CsvHeaderError';
+  readonly line = 1;
+}
+
+/** Splits one CSV line: commas, fields optionally in double quotes ("" is a quote). */
+export function splitCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else {
+      field += ch;
+    }
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+function parseHeader(line: string): Map<Column, number> {
+  const names = splitCsvLine(line.replace(/^\uFEFF/, '')).map((n) => n.toLowerCase());
+  const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
+  const unknown = names.filter((n) => !known.has(n));
+  const missing = REQUIRED.filter((n) => !names.includes(n));
+  const duplicate = names.filter((n, i) => names.indexOf(n) !== i);
+  if (missing.length || unknown.length || duplicate.length) {
+    const problems = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      unknown.length ? `unknown ${unknown.join(', ')}` : '',
+      duplicate.length ? `repeated ${duplicate.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new CsvHeaderError(`header must be ${REQUIRED.join(',')}[,adj_close] in any order: ${problems.join('; ')}`);
+  }
+  return new Map(names.map((n, i) => [n as Column, i]));
+}
+
+/** UTC midnight of a real calendar date written YYYY-MM-DD, else null (2024-02-30 is null). */
+export function parseCsvDate(text: string): Date | null {
+  const match = DATE.exec(text);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
+}
+
+function price(name: string, text: string): string | { reason: string } {
+  if (/^-\d/.test(text) && DECIMAL.test(text.slice(1))) return { reason: `negative price in ${name}: ${text}` };
+  if (!DECIMAL.test(text)) return { reason: `unparsable number in ${name}: ${JSON.stringify(text)}` };
+  if (Number(text) === 0) return { reason: `${name} must be greater than 0` };
+  return text;
+}
+
+export interface CsvParseOptions {
+  /** When given, rows of other symbols are reported as unknown. */
+  symbols?: ReadonlySet<string> | null;
+}
+
+/** One data line (1-based line number) as a candle record or a problem. */
+export function parseCsvRow(header: Map<Column, number>, fields: string[], line: number, options: CsvParseOptions = {}): HistoryRecord {
+  if (fields.length !== header.size) return { kind: 'problem', line, reason: `expected ${header.size} columns, got ${fields.length}` };
+  const get = (c: Column) => (header.has(c) ? fields[header.get(c)!]! : '');
+  const symbol = get('symbol').toUpperCase();
+  if (!SYMBOL.test(symbol)) return { kind: 'problem', line, reason: `invalid symbol ${JSON.stringify(get('symbol'))}` };
+  const problem = (reason: string): HistoryRecord => ({ kind: 'problem', line, symbol, reason });
+  if (options.symbols && !options.symbols.has(symbol)) return problem(`unknown symbol ${symbol}`);
+  const ts = parseCsvDate(get('date'));
+  if (!ts) return problem(`unknown date ${JSON.stringify(get('date'))}: expected YYYY-MM-DD`);
+
+  const values: Record<string, string> = {};
+  for (const name of ['open', 'high', 'low', 'close'] as const) {
+    const value = price(name, get(name));
+    if (typeof value !== 'string') return problem(value.reason);
+    values[name] = value;
+  }
+  let adjClose: string | null = null;
+  if (header.has('adj_close') && get('adj_close') !== '') {
+    const value = price('adj_close', get('adj_close'));
+    if (typeof value !== 'string') return problem(value.reason);
+    adjClose = value;
+  }
+  const volume = get('volume');
+  if (!INTEGER.test(volume)) return problem(`unparsable number in volume: ${JSON.stringify(volume)} (expected a whole number of shares)`);
+  if (Number(values.high) < Number(values.low)) return problem(`high ${values.high} is below low ${values.low}`);
+  return {
+    kind: 'candle',
+    line,
+    symbol,
+    candle: { ts, open: values.open!, high: values.high!, low: values.low!, close: values.close!, adjClose, volume: String(BigInt(volume)) },
+  };
+}
+
+/** Reads `file` as a stream; yields a record per non-blank data line. Throws CsvHeaderError for a bad or missing header. */
+export async function* readCandleCsv(file: string, options: CsvParseOptions = {}): AsyncGenerator<HistoryRecord> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let header: Map<Column, number> | null = null;
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (header === null) {
+        header = parseHeader(line);
+        continue;
+      }
+      if (line.trim() === '') continue;
+      yield parseCsvRow(header, splitCsvLine(line), lineNumber, options);
+    }
+    if (header === null) throw new CsvHeaderError(`the file is empty; expected the header ${REQUIRED.join(',')}`);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+// GET a JSON document with a per-attempt timeout and retries (exponential
+// backoff with full jitter) on network errors, timeouts, 429 and 5xx. Other
+// statuses are returned to the caller, which knows what a 404 means for it.
+
+import { ProviderError } from './market-data-provider.js';
+
+export interface RetryPolicy {
+  /** Further attempts after the first. */
+  retries: number;
+  /** Backoff before retry n (0-based) is random in [0, min(maxDelayMs, baseDelayMs * 2^n)]. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Per attempt, covering the response body too. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 8_000, timeoutMs: 10_000 };
+
+export interface JsonResponse {
+  status: number;
+  /** The parsed body, or null when it was not JSON. */
+  body: unknown;
+}
+
+export interface GetJsonOptions {
+  provider: string;
+  symbol?: string;
+  policy: RetryPolicy;
+  headers?: Record<string, string>;
+  /** Injected by tests to skip real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Seconds or an HTTP date, as Retry-After allows; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return error instanceof Error ? `${error.message}${cause}` : String(error);
+}
+
+/** A URL without its query string, for messages. */
+function shortUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
+  const { policy, provider, symbol } = options;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const subject = symbol ? `${symbol}: ` : '';
+  let lastFailure = '';
+  let lastStatus: number | undefined;
+
+  for (let attempt = 0; attempt <= policy.retries; attempt++) {
+    let hint: number | undefined;
+    try {
+      const response = await fetch(url, {
+        headers: { accept: 'application/json', ...options.headers },
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+      const text = await response.text();
+      if (!isRetryableStatus(response.status)) {
+        let body: unknown = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          body = null;
+        }
+        return { status: response.status, body };
+      }
+      lastStatus = response.status;
+      lastFailure = `HTTP ${response.status}`;
+      hint = retryAfterMs(response.headers.get('retry-after'));
+    } catch (error) {
+      lastStatus = undefined;
+      lastFailure = describe(error, policy.timeoutMs);
+    }
+    if (attempt < policy.retries) {
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+      await sleep(Math.min(policy.maxDelayMs, Math.max(hint ?? 0, random() * ceiling)));
+    }
+  }
+  const attempts = policy.retries + 1;
+  throw new ProviderError(provider, `${provider}: ${subject}GET ${shortUrl(url)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastFailure}`, {
+    symbol,
+    status: lastStatus,
+    retryable: true,
+  });
+}

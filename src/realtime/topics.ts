@@ -1,0 +1,10 @@
+/** Bus topics and cache keys of the live path, in one place so producers and consumers agree. */
+export const priceTopic = (symbol: string) => `price:${symbol}`;
+export const indicatorTopic = (symbol: string) => `indicator:${symbol}`;
+
+export const quoteCacheKey = (symbol: string) => `quote:${symbol}`;
+export const indicatorsCacheKey = (symbol: string) => `indicators:${symbol}`;
+
+/** How long a cached quote and cached indicators stay valid. */
+export const QUOTE_TTL_SECONDS = 300;
+export const INDICATORS_TTL_SECONDS = 600;
