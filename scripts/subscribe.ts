@@ -24,4 +24,4 @@ client.subscribe(
     complete: () => process.exit(0),
   },
 );
-process.on('SIGINT', () => void client.dispose().then(() => process.exit(0)));
+process.on('SIGINT', () => void Promise.resolve(client.dispose()).then(() => process.exit(0)));
