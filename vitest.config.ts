@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
     // Integration tests each start databases (PGlite in memory, or real servers); give them room.
     testTimeout: 30_000,
     hookTimeout: 60_000,
