@@ -52,6 +52,8 @@ export interface App {
   readonly scheduler: Scheduler;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
   startJobs(): void;
+  /** Open graphql-ws connections. */
+  websocketClients(): number;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -180,6 +182,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       authenticate: (header) => auth.authenticate(header),
       createContext: (authState, operationId) => createContext(contextDependencies, operationId, authState),
       formatError: formatError(logger),
+      limits: config.websocket,
     });
 
     let closing: Promise<void> | undefined;
@@ -197,6 +200,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       jobs,
       scheduler,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
+      websocketClients: () => websockets.clientCount(),
       listen: () =>
         new Promise((resolveUrl, reject) => {
           server.once('error', reject);

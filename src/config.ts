@@ -28,6 +28,9 @@ const environmentSchema = z.object({
   SEED_ON_START: booleanFlag.default(true),
   MIGRATE_ON_START: booleanFlag.default(true),
   JOBS_ENABLED: booleanFlag.optional(),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(10_000).default(200),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(1024).default(1_048_576),
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(3_000),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   CORS_ORIGINS: z
     .string()
@@ -69,6 +72,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** Run the scheduled jobs (quotes, indicators, retention) in this process. Default: on, except in tests. */
   jobsEnabled: boolean;
+  /** Websocket limits; see src/realtime/graphql-ws-server.ts. */
+  websocket: { maxSubscriptionsPerClient: number; maxBufferedBytes: number; connectionInitTimeoutMs: number };
   introspection: boolean;
   maxQueryDepth: number;
   /** Browser origins allowed to call the API; `*` for any. */
@@ -126,6 +131,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedOnStart: e.SEED_ON_START,
     migrateOnStart: e.MIGRATE_ON_START,
     jobsEnabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
+    websocket: {
+      maxSubscriptionsPerClient: e.WS_MAX_SUBSCRIPTIONS,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+    },
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
     // Development serves any origin (a Vite dev server on another port); production only those listed.

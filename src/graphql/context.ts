@@ -19,6 +19,8 @@ import type { AuthState } from './auth.js';
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends AuthState {
   requestId: string;
+  /** Present on websocket operations: lets a subscription close a client that stopped reading. */
+  connection?: { closeSlowConsumer(): void };
   loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders };
   services: {
     stocks: StockService;

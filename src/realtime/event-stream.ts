@@ -1,19 +1,28 @@
 import type { EventBus } from './event-bus.js';
 
+export interface EventStreamOptions {
+  /** Events queued for a consumer that has not pulled them. @default 1000 */
+  maxQueued?: number;
+  /** Called once when the queue first overflows: the consumer has stopped keeping up. */
+  onOverflow?: () => void;
+}
+
 /**
  * An async iterator over `initial` values and then every event published on
  * `topics`, for a GraphQL subscription resolver. Subscribes before yielding
  * anything, so no event between "read the current value" and "listen" is lost.
  * Events a consumer has not pulled yet are queued up to `maxQueued`; beyond
- * that the oldest are dropped (a price stream only cares about the latest),
- * so a stalled consumer cannot grow memory without bound.
+ * that the oldest are dropped (a price stream only cares about the latest), so
+ * a stalled consumer cannot grow memory without bound, and `onOverflow` lets
+ * the transport close it.
  */
 export async function eventStream<T>(
   bus: EventBus,
   topics: readonly string[],
   initial: () => Promise<readonly T[]>,
-  maxQueued = 1000,
+  { maxQueued = 1000, onOverflow }: EventStreamOptions = {},
 ): Promise<AsyncIterableIterator<T>> {
+  let overflowed = false;
   const queue: T[] = [];
   let wake: (() => void) | undefined;
   let done = false;
@@ -21,7 +30,13 @@ export async function eventStream<T>(
     topics.map((topic) =>
       bus.subscribe(topic, (event) => {
         if (done) return;
-        if (queue.length >= maxQueued) queue.shift();
+        if (queue.length >= maxQueued) {
+          queue.shift();
+          if (!overflowed) {
+            overflowed = true;
+            onOverflow?.();
+          }
+        }
         queue.push(event as T);
         wake?.();
       }),

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthState } from '../graphql/auth.js';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../log.js';
@@ -38,6 +38,9 @@ export interface GraphQLWebSocketOptions {
   limits?: Partial<WebSocketLimits>;
 }
 
+/** How long a slow consumer has to take its close frame before the TCP connection is cut. */
+const SLOW_CONSUMER_GRACE_MS = 1_000;
+
 type ConnectionExtra = {
   auth?: AuthState;
 };
@@ -62,6 +65,21 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let operations = 0;
 
+  /**
+   * A client that stopped reading: graphql-ws waits for each send to complete,
+   * so its subscriptions back up in their bounded queues (event-stream.ts)
+   * rather than in memory; once one overflows, or the socket's own buffer
+   * passes the limit, the client is closed.
+   */
+  function closeSlowConsumer(socket: WebSocket, why: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    options.logger.warn({ why }, 'closing a websocket that stopped reading');
+    socket.close(AppCloseCode.SlowConsumer, 'Slow consumer: too many unread messages');
+    // The close frame waits behind everything unread; a client that never reads
+    // again would otherwise hold the socket until ws's 30 s close timeout.
+    setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+  }
+
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema: options.schema,
@@ -74,7 +92,10 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         ctx.extra.auth = auth;
         return true;
       },
-      context: (ctx, id) => options.createContext(ctx.extra.auth ?? { viewer: null }, `ws-${++operations}-${id}`),
+      context: (ctx, id) => ({
+        ...options.createContext(ctx.extra.auth ?? { viewer: null }, `ws-${++operations}-${id}`),
+        connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
+      }),
       onSubscribe(ctx) {
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerClient) {
@@ -88,10 +109,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       },
       onNext(ctx, _id, _payload, _args, result) {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > limits.maxBufferedBytes) {
-          options.logger.warn({ buffered: socket.bufferedAmount }, 'closing a websocket that stopped reading');
-          socket.close(AppCloseCode.SlowConsumer, 'Slow consumer: too many unread messages');
-        }
+        if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
         return result.errors ? { ...result, errors: format(result.errors) } : undefined;
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.

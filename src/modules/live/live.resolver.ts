@@ -13,7 +13,8 @@ export class LiveResolver {
     description: 'The current price of each symbol at once, then every tick. 1-100 listed symbols.',
     subscribe: ({ args, context }) => {
       const { symbols } = parseInput(priceUpdatedSchema, args);
-      return (context as Context).services.live.priceStream(symbols);
+      const ctx = context as Context;
+      return ctx.services.live.priceStream(symbols, { onOverflow: ctx.connection?.closeSlowConsumer });
     },
   })
   priceUpdated(@Root() event: PriceEvent, @Arg('symbols', () => [String]) _symbols: string[]): PriceEvent {
@@ -22,7 +23,10 @@ export class LiveResolver {
 
   @Subscription(() => IndicatorPoint, {
     description: 'The latest indicators of a stock at once, then each recomputation (every 5 minutes while candles change).',
-    subscribe: ({ args, context }) => (context as Context).services.live.indicatorStream(parseInput(symbolSchema, args.symbol, 'symbol')),
+    subscribe: ({ args, context }) => {
+      const ctx = context as Context;
+      return ctx.services.live.indicatorStream(parseInput(symbolSchema, args.symbol, 'symbol'), { onOverflow: ctx.connection?.closeSlowConsumer });
+    },
   })
   indicatorUpdated(@Root() point: IndicatorPoint, @Arg('symbol', () => String) _symbol: string): IndicatorPoint {
     return point;

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Cache } from '../../cache/cache.js';
 import type { EventBus } from '../../realtime/event-bus.js';
-import { eventStream } from '../../realtime/event-stream.js';
+import { eventStream, type EventStreamOptions } from '../../realtime/event-stream.js';
 import { indicatorsCacheKey, indicatorTopic, INDICATORS_TTL_SECONDS, priceTopic, QUOTE_TTL_SECONDS, quoteCacheKey } from '../../realtime/topics.js';
 import type { SerializedIndicatorPoint } from '../indicator/indicator.mapper.js';
 import type { IndicatorService } from '../indicator/indicator.service.js';
@@ -43,20 +43,22 @@ export class LiveService {
   ) {}
 
   /** The latest indicators of a symbol (cache, else the database), then every recomputation. */
-  async indicatorStream(symbol: string): Promise<AsyncIterableIterator<IndicatorPoint | SerializedIndicatorPoint>> {
+  async indicatorStream(symbol: string, options?: EventStreamOptions): Promise<AsyncIterableIterator<IndicatorPoint | SerializedIndicatorPoint>> {
     await this.stocks.assertKnown([symbol], () => 'symbol');
-    return eventStream<IndicatorPoint | SerializedIndicatorPoint>(this.bus, [indicatorTopic(symbol)], async () => {
+    const initial = async () => {
       const [latest] = await this.indicators.latest([symbol]);
       return latest ? [latest] : [];
-    });
+    };
+    return eventStream<IndicatorPoint | SerializedIndicatorPoint>(this.bus, [indicatorTopic(symbol)], initial, options);
   }
 
   /** Current price of each symbol (cache, else the latest candle), then every tick. */
-  async priceStream(symbols: readonly string[]): Promise<AsyncIterableIterator<PriceEvent>> {
+  async priceStream(symbols: readonly string[], options?: EventStreamOptions): Promise<AsyncIterableIterator<PriceEvent>> {
     await this.stocks.assertKnown(symbols, (i) => `symbols[${i}]`);
-    return eventStream<PriceEvent>(this.bus, symbols.map(priceTopic), async () => {
+    const initial = async () => {
       const quotes = await this.stocks.quotes(symbols);
       return quotes.filter((quote): quote is Quote => quote !== null).map(toPriceUpdate);
-    });
+    };
+    return eventStream<PriceEvent>(this.bus, symbols.map(priceTopic), initial, options);
   }
 }
