@@ -6,6 +6,7 @@ import type { AuthState } from '../graphql/auth.js';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../log.js';
 import { AppCloseCode } from './close-codes.js';
+import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
 import { sharedSubscribe } from './shared-execution.js';
 
 export interface WebSocketLimits {
@@ -56,12 +57,14 @@ function tokenHeader(params: Readonly<Record<string, unknown>> | undefined): str
  * graphql-ws on the HTTP server's /graphql path. Apart from the protocol
  * (which graphql-ws enforces: 4400, 4408, 4409, 4429), this adds auth in
  * connection_init (a bad token closes with 4403), a cap on subscriptions per
- * client, slow-consumer protection and shared execution of identical
- * subscriptions.
+ * client, slow-consumer protection, and execution and serialisation once per
+ * event of identical subscriptions.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
   const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
   const wss = new WebSocketServer({ server: options.server, path: '/graphql', maxPayload: limits.maxPayloadBytes });
+  // Registered before graphql-ws's own listener, so every message it sends goes through the wrapper.
+  wss.on('connection', (socket) => wrapSocketSend(socket));
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let operations = 0;
 
@@ -85,6 +88,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       schema: options.schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       subscribe: sharedSubscribe,
+      jsonMessageReplacer,
       async onConnect(ctx) {
         const auth = await options.authenticate(tokenHeader(ctx.connectionParams));
         // A token that was sent but is not valid: refuse the connection (4403), as the protocol intends.

@@ -1,5 +1,7 @@
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 
+import { markShared } from './serialize-once.js';
+
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /** Per bus event: the result of each distinct (document, variables, viewer) already executed for it. */
@@ -20,7 +22,13 @@ function executeShared(args: ExecutionArgs, key: string, event: unknown): Result
   let perKey = resultsByEvent.get(event);
   if (!perKey) resultsByEvent.set(event, (perKey = new Map()));
   let result = perKey.get(key);
-  if (!result) perKey.set(key, (result = execute({ ...args, rootValue: event })));
+  if (!result) {
+    result = Promise.resolve(execute({ ...args, rootValue: event })).then((executed) => {
+      if (executed.data && !executed.errors) markShared(executed.data);
+      return executed;
+    });
+    perKey.set(key, result);
+  }
   return result;
 }
 
