@@ -19,6 +19,7 @@ import { buildAppSchema } from './graphql/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { checkHealth, type HealthCheck } from './http/health.js';
+import { createPlaygroundHandler } from './http/playground.js';
 import { createLogger, type Logger } from './log.js';
 import { AccessTokens } from './modules/auth/access-token.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -156,10 +157,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
 
     const cors = parseCorsOrigins(config.corsOrigins);
+    const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
         if (applyCors(cors, req, res)) return;
+        if (handlePlayground && (await handlePlayground(req, res, url))) return;
         if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
         if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
           const report = await checkHealth(healthChecks);

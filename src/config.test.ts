@@ -29,6 +29,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', ...secret }).introspection).toBe(true);
   });
 
+  it('serves the playground by default, except in production', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}).playgroundEnabled).toBe(true);
+    expect(loadConfig({ PLAYGROUND_ENABLED: 'false' }).playgroundEnabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).playgroundEnabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PLAYGROUND_ENABLED: 'true', ...secret }).playgroundEnabled).toBe(true);
+  });
+
   it('allows any browser origin in development and none in production unless listed', () => {
     expect(loadConfig({}).corsOrigins).toBe('*');
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).corsOrigins).toBe('');

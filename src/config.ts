@@ -32,6 +32,7 @@ const environmentSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(1024).default(1_048_576),
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(3_000),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  PLAYGROUND_ENABLED: booleanFlag.optional(),
   CORS_ORIGINS: z
     .string()
     .regex(/^(\*|https?:\/\/[^\s,]+)(\s*,\s*(\*|https?:\/\/[^\s,]+))*$/, { message: 'expected * or a comma-separated list of origins like https://app.example.com' })
@@ -75,6 +76,8 @@ export interface Config {
   /** Websocket limits; see src/realtime/graphql-ws-server.ts. */
   websocket: { maxSubscriptionsPerClient: number; maxBufferedBytes: number; connectionInitTimeoutMs: number };
   introspection: boolean;
+  /** Serve the GraphiQL playground to browsers at GET /graphql. Default: on, except in production. */
+  playgroundEnabled: boolean;
   maxQueryDepth: number;
   /** Browser origins allowed to call the API; `*` for any. */
   corsOrigins: string;
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    playgroundEnabled: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
     maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
     // Development serves any origin (a Vite dev server on another port); production only those listed.
     corsOrigins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : '*'),
