@@ -1,10 +1,8 @@
 FROM node:22-slim
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY scripts ./scripts
-COPY prisma ./prisma
-RUN npm ci --no-audit --no-fund
+# Everything first: postinstall generates the Prisma clients and the typed operations from the sources.
 COPY . .
+RUN npm ci --no-audit --no-fund
 RUN npm run build && npm prune --omit=dev
 ENV NODE_ENV=production
 EXPOSE 4000

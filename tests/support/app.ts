@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseTarget } from '../../src/db/database.js';
@@ -19,6 +21,12 @@ export interface TestApp {
   user: TestDatabase;
   /** POSTs one operation to /graphql and returns the HTTP status with the parsed body. */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  /** The same for a typed document from `npm run codegen`: result and variables are checked at compile time. */
+  operation<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<TResult>>;
   close(): Promise<void>;
 }
 
@@ -59,7 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     userTarget: targetOf(user),
   });
   const url = await app.listen();
-  return {
+  const testApp: TestApp = {
     app,
     url,
     stock,
@@ -73,9 +81,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
       return { status: response.status, ...body } as GraphQLResult<any>;
     },
+    operation(document, variables, headers) {
+      return testApp.graphql(print(document), variables, headers);
+    },
     async close() {
       await app.close();
       await Promise.all([stock.close(), user.close()]);
     },
   };
+  return testApp;
 }

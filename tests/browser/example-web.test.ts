@@ -1,0 +1,174 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStaticServer, type StaticServer } from '../../examples/web/serve.mjs';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { inCi } from '../support/servers.js';
+
+/**
+ * The React + Apollo example (examples/web) built with Vite, served by its own
+ * serve.mjs and driven in Debian's chromium against a test API: sign up, make a
+ * watchlist, add two stocks, watch a published tick land on screen; then the
+ * stock search (infinite scroll) and a stock page with its candle chart.
+ * Same skip rules as the playground test.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const EXAMPLE = fileURLToPath(new URL('../../examples/web/', import.meta.url));
+const SCREENSHOT_DIR = new URL('../../test-output/', import.meta.url);
+
+// What the page functions below use (tsconfig has no DOM lib).
+declare const localStorage: { getItem(key: string): string | null };
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (inCi) throw new Error(`CI=true but ${CHROMIUM} does not exist: CI must run the browser test (apt-get install chromium)`);
+  console.warn(`skipping the web example browser test: ${CHROMIUM} does not exist (apt-get install chromium)`);
+}
+
+/** AAPL, MSFT, NVDA and 25 filler stocks (two pages of 20 in the search), each with 60 daily candles up to yesterday. */
+function fixture(): string {
+  const stocks: [string, string, number][] = [
+    ['AAPL', 'Apple Inc.', 190],
+    ['MSFT', 'Microsoft Corporation', 400],
+    ['NVDA', 'NVIDIA Corporation', 120],
+  ];
+  for (let i = 0; i < 25; i++) stocks.push([`TST${String.fromCharCode(65 + i)}`, `Test Company ${String.fromCharCode(65 + i)}`, 20 + i]);
+  const rows = stocks.map(([symbol, name], i) => `('${symbol}', '${name}', 'Technology', 'Software', 'NASDAQ', ${(1000 - i) * 1e9})`);
+  const candles: string[] = [];
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  for (const [symbol, , base] of stocks) {
+    for (let day = 60; day >= 1; day--) {
+      const ts = new Date(today - day * 86_400_000).toISOString();
+      const close = base + Math.sin(day / 5) * base * 0.05;
+      const open = close - Math.cos(day / 3) * base * 0.01;
+      const high = Math.max(open, close) + base * 0.005;
+      const low = Math.min(open, close) - base * 0.005;
+      candles.push(`('${symbol}', 'DAY', '${ts}', ${open.toFixed(2)}, ${high.toFixed(2)}, ${low.toFixed(2)}, ${close.toFixed(2)}, ${close.toFixed(2)}, ${1_000_000 + day * 1000})`);
+    }
+  }
+  return `INSERT INTO "stock" ("symbol", "name", "sector", "industry", "exchange", "market_cap") VALUES ${rows.join(',\n')};
+INSERT INTO "stock_price" ("symbol", "interval", "ts", "open", "high", "low", "close", "adj_close", "volume") VALUES ${candles.join(',\n')};`;
+}
+
+describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chromium', () => {
+  let t: TestApp;
+  let outDir: string;
+  let site: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  const failures: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'marketgraph-web-'));
+    const [app] = await Promise.all([
+      startTestApp({ prepareStock: (db) => db.sql.exec(fixture()) }),
+      build({ configFile: join(EXAMPLE, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } }),
+    ]);
+    t = app;
+    site = await startStaticServer({ dir: outDir, port: 0, host: '127.0.0.1', apiUrl: t.url });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('requestfailed', (request) => void failures.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) failures.push(`${response.url()}: HTTP ${response.status()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => void consoleErrors.push(String(error)));
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await t?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('signs up, builds a watchlist and shows live prices as they tick', async () => {
+    await page.goto(`${site.url}#/login`, { waitUntil: 'load' });
+    await page.getByRole('button', { name: 'Create account' }).first().click();
+    await page.locator('input[name="fullName"]').fill('Ada Lovelace');
+    await page.locator('input[name="email"]').fill('ada@example.com');
+    await page.locator('input[name="password"]').fill('analytical engine');
+    await page.locator('form button[type="submit"]').click();
+
+    // Signed in: the token is stored and the app moved to the watchlists.
+    await page.getByPlaceholder('New watchlist name').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => localStorage.getItem('marketgraph.accessToken'))).toMatch(/^ey/);
+
+    await page.getByPlaceholder('New watchlist name').fill('Tech');
+    await page.getByRole('button', { name: 'Create watchlist' }).click();
+    const list = page.locator('[data-testid="collection"]', { hasText: 'Tech' });
+    await list.waitFor({ timeout: 10_000 });
+    for (const symbol of ['AAPL', 'MSFT']) {
+      await list.getByPlaceholder('Symbol, e.g. AAPL').fill(symbol);
+      await list.getByRole('button', { name: 'Add stock' }).click();
+      await list.locator(`[data-testid="price-${symbol}"]`).waitFor({ timeout: 10_000 });
+    }
+    const aapl = page.locator('[data-testid="price-AAPL"]');
+    const msft = page.locator('[data-testid="price-MSFT"]');
+
+    // The subscription is open (one socket) and has delivered the current prices.
+    await expect.poll(() => t.app.websocketClients(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => aapl.innerText(), { timeout: 10_000 }).toMatch(/^\d+\.\d\d$/);
+    const before = await aapl.innerText();
+
+    const ticks = [
+      { symbol: 'AAPL', price: 201.37 },
+      { symbol: 'MSFT', price: 388.12 },
+      { symbol: 'AAPL', price: 199.05 },
+    ];
+    for (const { symbol, price } of ticks) {
+      await t.app.publishPrice({ symbol, price, change: 1.5, changePercent: 0.75, volume: 1000, timestamp: new Date() });
+      const cell = symbol === 'AAPL' ? aapl : msft;
+      await expect.poll(() => cell.innerText(), { timeout: 10_000 }).toBe(price.toFixed(2));
+    }
+    expect(before).not.toBe('199.05');
+
+    // Each tick flashes the cell for ~600 ms.
+    await t.app.publishPrice({ symbol: 'MSFT', price: 390.5, change: 2, changePercent: 0.5, volume: 1000, timestamp: new Date() });
+    await expect.poll(() => msft.getAttribute('class'), { timeout: 5_000 }).toContain('flash');
+    await expect.poll(() => msft.innerText(), { timeout: 5_000 }).toBe('390.50');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: new URL('example-web.png', SCREENSHOT_DIR).pathname, fullPage: true });
+    await expect.poll(() => msft.getAttribute('class'), { timeout: 5_000 }).not.toContain('flash');
+
+    expect(failures).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('searches stocks with infinite scroll and opens a stock page with its chart and indicators', async () => {
+    await t.app.scheduler.tick(t.app.jobs.find((job) => job.name === 'indicators')!);
+    await page.goto(`${site.url}#/search`);
+    const rows = page.locator('[data-testid="stock-row"]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(20);
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(28);
+    await expect.poll(() => page.locator('.sentinel').innerText()).toBe('End of list');
+
+    await page.getByLabel('Search stocks').fill('nvidia');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await rows.getByRole('link', { name: 'NVDA' }).click();
+
+    await page.locator('[data-testid="candle-chart"] canvas').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('h1').innerText()).toContain('NVIDIA Corporation');
+    expect(await page.locator('[data-testid="stock-price"]').innerText()).toMatch(/^\d+\.\d\d$/);
+    const indicators = await page.locator('[data-testid="indicators"]').innerText();
+    expect(indicators).toContain('RSI 14');
+    expect(indicators).toMatch(/SMA 50\s+\d+\.\d\d/);
+    await page.screenshot({ path: new URL('example-web-stock.png', SCREENSHOT_DIR).pathname, fullPage: true });
+
+    expect(failures).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
