@@ -135,6 +135,11 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
     }
     expect(before).not.toBe('199.05');
 
+    // A tick of the simulated feed itself (the quotes job), shown as the API now quotes it.
+    expect(await t.app.scheduler.tick(t.app.jobs.find((job) => job.name === 'quotes')!)).toBe('ran');
+    const { data } = await t.graphql(`{ stock(symbol: "AAPL") { quote { price } } }`);
+    await expect.poll(() => aapl.innerText(), { timeout: 10_000 }).toBe(data!.stock.quote.price.toFixed(2));
+
     // Each tick flashes the cell for ~600 ms.
     await t.app.publishPrice({ symbol: 'MSFT', price: 390.5, change: 2, changePercent: 0.5, volume: 1000, timestamp: new Date() });
     await expect.poll(() => msft.getAttribute('class'), { timeout: 5_000 }).toContain('flash');
