@@ -13,3 +13,12 @@ export function manyByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (
   for (const row of rows) byKey.get(keyOf(row))?.push(row);
   return keys.map((key) => byKey.get(key)!);
 }
+
+/** DataLoader.loadMany's results with any per-key error rethrown, for callers that want all or nothing. */
+export async function loadAll<K, V>(loader: { loadMany(keys: readonly K[]): Promise<(V | Error)[]> }, keys: readonly K[]): Promise<V[]> {
+  const results = await loader.loadMany(keys);
+  return results.map((result) => {
+    if (result instanceof Error) throw result;
+    return result;
+  });
+}

@@ -3,6 +3,7 @@ import { manyByKey } from '../../lib/batch.js';
 import { computeSeries } from './engine/series.js';
 import type { IndicatorValues } from './engine/types.js';
 import type { Cache } from '../../cache/cache.js';
+import { readThrough } from '../../cache/read-through.js';
 import { indicatorsCacheKey } from '../../realtime/topics.js';
 import { pointFromJSON, pointFromRow, pointFromValues, roundForStorage, type SerializedIndicatorPoint } from './indicator.mapper.js';
 import { UPSERT_CHUNK_ROWS, dailyHistory, latestIndicatorRows, upsertIndicators, type DailyCandleRow } from './indicator.sql.js';
@@ -34,11 +35,9 @@ export class IndicatorService {
    */
   async latest(symbols: readonly string[]): Promise<(IndicatorPoint | null)[]> {
     if (!this.cache) return this.latestFromDb(symbols);
-    const cached = await this.cache.getMany<SerializedIndicatorPoint>(symbols.map(indicatorsCacheKey));
-    const missing = symbols.filter((_, i) => cached[i] === undefined);
-    const fromDb = missing.length > 0 ? await this.latestFromDb(missing) : [];
-    const bySymbol = new Map(missing.map((symbol, i) => [symbol, fromDb[i] ?? null]));
-    return symbols.map((symbol, i) => (cached[i] ? pointFromJSON(cached[i]!) : (bySymbol.get(symbol) ?? null)));
+    return readThrough(this.cache, symbols, indicatorsCacheKey, (cached: SerializedIndicatorPoint) => pointFromJSON(cached), (missing) =>
+      this.latestFromDb(missing),
+    );
   }
 
   /** One statement for any number of symbols. */

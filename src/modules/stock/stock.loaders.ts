@@ -3,8 +3,9 @@ import type { StockClient } from '../../db/database.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import { latestCandles } from './latest-candles.js';
 import type { Cache } from '../../cache/cache.js';
+import { readThrough } from '../../cache/read-through.js';
 import { quoteCacheKey } from '../../realtime/topics.js';
-import { fromCachedQuote, quoteFromCandles, toCandle, toStock, type CachedQuote } from './stock.mapper.js';
+import { fromCachedQuote, quoteFromCandles, toCandle, toStock } from './stock.mapper.js';
 import type { Candle, Quote, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
@@ -27,11 +28,10 @@ export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoad
 
     quoteBySymbol: new DataLoader(async (symbols) => {
       // The live feed keeps the latest quotes in the cache; the database answers the rest.
-      const cached = await cache.getMany<CachedQuote>(symbols.map(quoteCacheKey));
-      const missing = symbols.filter((_, i) => cached[i] === undefined);
-      const rows = missing.length > 0 ? await latestCandles(prisma, missing, 'DAY', 2) : [];
-      const fromDb = new Map(manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => [missing[i]!, quoteFromCandles(missing[i]!, candles)]));
-      return symbols.map((symbol, i) => (cached[i] ? fromCachedQuote(cached[i]!) : (fromDb.get(symbol) ?? null)));
+      return readThrough(cache, symbols, quoteCacheKey, fromCachedQuote, async (missing) => {
+        const rows = await latestCandles(prisma, missing, 'DAY', 2);
+        return manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => quoteFromCandles(missing[i]!, candles));
+      });
     }),
 
     isBlacklisted: new DataLoader(async (symbols) => {

@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
 import { BadUserInputError } from '../../graphql/errors.js';
+import { loadAll } from '../../lib/batch.js';
 import { decodeCursor, encodeCursor, toPage } from '../../graphql/relay.js';
 import type { StockConnection } from './stock.connection.js';
 import type { StockLoaders } from './stock.loaders.js';
@@ -43,20 +44,12 @@ export class StockService {
 
   /** Stocks in the order asked, null where a symbol is unknown; one batched query. */
   async findManyBySymbol(symbols: readonly string[]): Promise<(Stock | null)[]> {
-    const results = await this.loaders.stockBySymbol.loadMany(symbols);
-    return results.map((result) => {
-      if (result instanceof Error) throw result;
-      return result;
-    });
+    return loadAll(this.loaders.stockBySymbol, symbols);
   }
 
   /** Latest quotes in the order asked, null where a stock has no candle yet; cache first, one query for the rest. */
   async quotes(symbols: readonly string[]): Promise<(Quote | null)[]> {
-    const results = await this.loaders.quoteBySymbol.loadMany(symbols);
-    return results.map((result) => {
-      if (result instanceof Error) throw result;
-      return result;
-    });
+    return loadAll(this.loaders.quoteBySymbol, symbols);
   }
 
   /** Every symbol must name a stock in the stock database (listed or not): BAD_USER_INPUT naming the first that does not. */
@@ -72,16 +65,11 @@ export class StockService {
    * Batched: two queries for any number of symbols.
    */
   async assertListable(symbols: readonly string[], fieldOf: (index: number) => string): Promise<void> {
-    const [stocks, blacklisted] = await Promise.all([
-      this.loaders.stockBySymbol.loadMany(symbols),
-      this.loaders.isBlacklisted.loadMany(symbols),
-    ]);
+    const [stocks, blacklisted] = await Promise.all([loadAll(this.loaders.stockBySymbol, symbols), loadAll(this.loaders.isBlacklisted, symbols)]);
     symbols.forEach((symbol, i) => {
       const at = fieldOf(i);
       const stock = stocks[i];
       const isBlacklisted = blacklisted[i];
-      if (stock instanceof Error) throw stock;
-      if (isBlacklisted instanceof Error) throw isBlacklisted;
       if (!stock || !stock.isActive) throw new BadUserInputError(`${at}: no listed stock has the symbol ${symbol}`, at);
       if (isBlacklisted) throw new BadUserInputError(`${at}: ${symbol} is blacklisted and cannot be added`, at);
     });
