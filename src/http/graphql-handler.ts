@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Context } from '../graphql/context.js';
+import type { RequestContext } from '../graphql/request-context.js';
 
 /** Bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -41,7 +41,10 @@ function sendError(res: ServerResponse, status: number, message: string): void {
 }
 
 /** Hands one node:http request to Apollo Server and writes its answer back. */
-export function createGraphQLHandler(apollo: ApolloServer<Context>, contextFor: (req: IncomingMessage) => Promise<Context>) {
+export function createGraphQLHandler<TContext extends RequestContext>(
+  apollo: ApolloServer<TContext>,
+  contextFor: (req: IncomingMessage) => Promise<TContext>,
+) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
     try {

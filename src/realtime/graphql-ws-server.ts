@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthState } from '../graphql/auth.js';
-import type { Context } from '../graphql/context.js';
+import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
@@ -34,7 +34,7 @@ export interface GraphQLWebSocketOptions {
   /** Checks the token a client sent in connection_init (as `authorization: "Bearer …"` or `accessToken`). */
   authenticate(authorizationHeader: string | undefined): Promise<AuthState>;
   /** A fresh context (loaders, services) per subscription operation. */
-  createContext(auth: AuthState, operationId: string): Context;
+  createContext(auth: AuthState, operationId: string): RequestContext;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   limits?: Partial<WebSocketLimits>;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildAppSchema, printAppSchema } from '../../src/graphql/schema.js';
+import { buildAppSchema, printAppSchema } from '../../src/composition/schema.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
 describe('schema.graphql', () => {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { migrate } from '../../src/db/migrator.js';
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from '../../src/db/sql-executor.js';
 import { migrationsDir, type DatabaseName } from '../../src/paths.js';
+import { testDatabasePrefix } from './run-id.js';
 import { requireServer } from './servers.js';
 
 export interface TestDatabase {
@@ -32,7 +33,7 @@ function withDatabaseName(url: string, name: string): string {
 }
 
 async function createServerDatabase(serverUrl: string, database: DatabaseName): Promise<TestDatabase> {
-  const name = `mg_test_${database}_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix()}${database}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {

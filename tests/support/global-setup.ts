@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { TEST_RUN_VARIABLE, testDatabasePrefix } from './run-id.js';
 
 /**
  * Test databases on real servers are dropped here, once every test file has
  * finished, rather than by each file: dropping a database WITH (FORCE) while
  * a pool of that file is still closing its sockets made the terminated
- * connection surface as an uncaught error in an unrelated test.
+ * connection surface as an uncaught error in an unrelated test. Only this
+ * run's databases: a second suite on the same server keeps its own.
  */
 async function dropTestDatabases(): Promise<void> {
   const servers = new Set([process.env.TEST_STOCK_DATABASE_URL, process.env.TEST_USER_DATABASE_URL].filter(Boolean) as string[]);
@@ -13,7 +16,8 @@ async function dropTestDatabases(): Promise<void> {
     admin.on('error', () => undefined);
     await admin.connect();
     try {
-      const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'mg\\_test\\_%'`);
+      const pattern = `${testDatabasePrefix().replaceAll('_', '\\_')}%`;
+      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
       for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     } finally {
       await admin.end();
@@ -21,8 +25,9 @@ async function dropTestDatabases(): Promise<void> {
   }
 }
 
-export async function setup(): Promise<void> {
-  await dropTestDatabases();
+export function setup(): void {
+  // Forked test workers inherit the environment, so every file names its databases for this run.
+  process.env[TEST_RUN_VARIABLE] ??= randomBytes(4).toString('hex');
 }
 
 export async function teardown(): Promise<void> {

@@ -1,5 +1,5 @@
 import { requireViewer } from '../../graphql/auth.js';
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from '../../graphql/type-graphql.js';
 import { parseInput } from '../../graphql/validate.js';
 import { Stock } from '../stock/stock.type.js';

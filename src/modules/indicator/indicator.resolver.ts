@@ -1,4 +1,4 @@
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from '../../graphql/type-graphql.js';
 import { parseInput } from '../../graphql/validate.js';
 import { Stock } from '../stock/stock.type.js';

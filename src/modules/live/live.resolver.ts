@@ -1,4 +1,4 @@
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { Arg, Root, Subscription, Resolver } from '../../graphql/type-graphql.js';
 import { parseInput } from '../../graphql/validate.js';
 import type { PriceEvent } from './live.service.js';

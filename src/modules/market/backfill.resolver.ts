@@ -1,5 +1,5 @@
 import { requireAdmin } from '../../graphql/auth.js';
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { parseInput } from '../../graphql/validate.js';
 import { Arg, Ctx, Mutation, Resolver } from '../../graphql/type-graphql.js';
 import { BackfillInput, BackfillReport } from './backfill.type.js';

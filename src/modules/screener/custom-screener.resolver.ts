@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from '../../graphql/type-graphql.js';
 import { requireViewer } from '../../graphql/auth.js';
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { uuidIdSchema } from '../../graphql/ids.js';
 import { parseInput } from '../../graphql/validate.js';
 import { StockConnection } from '../stock/stock.connection.js';

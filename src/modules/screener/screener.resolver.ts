@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../../composition/context.js';
 import { parseInput } from '../../graphql/validate.js';
 import { StockConnection } from '../stock/stock.connection.js';
 import { ScreenerInput, ScreenerSort } from './screener.inputs.js';

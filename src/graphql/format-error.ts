@@ -1,13 +1,9 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
-import type { Context } from './context.js';
-import { depthLimit } from './depth-limit.js';
 
 /** Codes whose messages are meant for clients; anything else is masked. */
-const CLIENT_CODES = new Set([
+export const CLIENT_CODES = new Set([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -20,14 +16,6 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
-
-export interface ApolloOptions {
-  schema: GraphQLSchema;
-  logger: Logger;
-  introspection: boolean;
-  maxQueryDepth: number;
-  plugins?: ApolloServerPlugin<Context>[];
-}
 
 /**
  * Masks unexpected errors: a database failure must not leak SQL, hostnames or
@@ -49,19 +37,4 @@ export function formatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
-}
-
-export function createApolloServer(options: ApolloOptions): ApolloServer<Context> {
-  return new ApolloServer<Context>({
-    schema: options.schema,
-    introspection: options.introspection,
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns shutdown. Apollo's own SIGTERM handler would stop it and then
-    // re-raise the signal, killing the process before the databases are closed.
-    stopOnTerminationSignals: false,
-    validationRules: [depthLimit(options.maxQueryDepth)],
-    formatError: formatError(options.logger),
-    // Apollo's landing page loads from a CDN; the playground is served locally instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...(options.plugins ?? [])],
-  });
 }

@@ -14,13 +14,12 @@ import type { Cache } from '../cache/cache.js';
 import { LiveService } from '../modules/live/live.service.js';
 import { BackfillService, type MarketDependencies } from '../modules/market/backfill.service.js';
 import type { EventBus } from '../realtime/event-bus.js';
-import type { AuthState } from './auth.js';
+import type { AuthState } from '../graphql/auth.js';
+import type { RequestContext } from '../graphql/request-context.js';
+import { lazyObject } from '../lib/lazy-object.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
-export interface Context extends AuthState {
-  requestId: string;
-  /** Present on websocket operations: lets a subscription close a client that stopped reading. */
-  connection?: { closeSlowConsumer(): void };
+export interface Context extends RequestContext {
   loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders };
   services: {
     stocks: StockService;
@@ -47,27 +46,27 @@ export interface ContextDependencies {
   market?: MarketDependencies;
 }
 
+/**
+ * Loaders and services are created on first use, so an operation pays only
+ * for the modules it touches, however many modules the schema grows.
+ */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
-  const stockLoaders = createStockLoaders(deps.stockDb, deps.cache);
-  const collectionLoaders = createCollectionLoaders(deps.userDb, auth.viewer);
-  const stocks = new StockService(deps.stockDb, stockLoaders);
-  const screenerLoaders = createScreenerLoaders(deps.stockDb, deps.userDb);
-  const screeners = new ScreenerService(deps.stockDb, screenerLoaders, stockLoaders);
-  const indicators = new IndicatorService(deps.stockDb, deps.cache);
-  return {
-    ...auth,
-    requestId,
-    loaders: { stock: stockLoaders, collection: collectionLoaders, screener: screenerLoaders, indicator: createIndicatorLoaders(indicators) },
-    services: {
-      stocks,
-      auth: deps.auth,
-      collections: new CollectionService(deps.userDb, stocks, collectionLoaders),
-      interests: new InterestService(deps.userDb, stocks, collectionLoaders),
-      screeners,
-      customScreeners: new CustomScreenerService(deps.userDb, screenerLoaders, screeners),
-      indicators,
-      live: new LiveService(deps.bus, stocks, indicators),
-      backfill: deps.market ? new BackfillService(deps.market, stocks) : null,
-    },
-  };
+  const loaders: Context['loaders'] = lazyObject({
+    stock: () => createStockLoaders(deps.stockDb, deps.cache),
+    collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
+    screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
+    indicator: () => createIndicatorLoaders(services.indicators),
+  });
+  const services: Context['services'] = lazyObject({
+    stocks: () => new StockService(deps.stockDb, loaders.stock),
+    auth: () => deps.auth,
+    collections: () => new CollectionService(deps.userDb, services.stocks, loaders.collection),
+    interests: () => new InterestService(deps.userDb, services.stocks, loaders.collection),
+    screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock),
+    customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
+    indicators: () => new IndicatorService(deps.stockDb, deps.cache),
+    live: () => new LiveService(deps.bus, services.stocks, services.indicators),
+    backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
+  });
+  return { ...auth, requestId, loaders, services };
 }

@@ -1,6 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema } from './type-graphql.js';
+import { buildSchema } from '../graphql/type-graphql.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
 import { BackfillResolver } from '../modules/market/backfill.resolver.js';

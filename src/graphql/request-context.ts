@@ -1,0 +1,12 @@
+import type { AuthState } from './auth.js';
+
+/**
+ * What the transports (HTTP, graphql-ws) know of a context. The full context
+ * with every module's loaders and services is built in src/composition, so
+ * infrastructure never imports a domain module.
+ */
+export interface RequestContext extends AuthState {
+  requestId: string;
+  /** Present on websocket operations: lets a subscription close a client that stopped reading. */
+  connection?: { closeSlowConsumer(): void };
+}
