@@ -4,6 +4,15 @@ import { UnauthenticatedError } from '../../graphql/errors.js';
 
 const DAY_MS = 86_400_000;
 
+/** How long after a rotation presenting the old token again counts as a lost race rather than replay. */
+export const CONCURRENT_REFRESH_GRACE_MS = 10_000;
+
+function lostRace(): UnauthenticatedError {
+  return new UnauthenticatedError(
+    'Refresh token was just used by another request at the same time: use the tokens that request received',
+  );
+}
+
 export interface IssuedRefreshToken {
   token: string;
   expiresAt: Date;
@@ -35,10 +44,7 @@ export class RefreshTokens {
   async rotate(token: string): Promise<{ accountId: string; next: IssuedRefreshToken }> {
     const row = await this.db.refreshToken.findUnique({ where: { tokenHash: hashOf(token) } });
     if (!row) throw new UnauthenticatedError('Refresh token is not valid: sign in again');
-    if (row.revokedAt) {
-      await this.revokeFamily(row.familyId);
-      throw new UnauthenticatedError('Refresh token was already used: every session of that sign-in has been ended, sign in again');
-    }
+    if (row.revokedAt) return this.refuseRetired(row);
     if (row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('Refresh token has expired: sign in again');
 
     const nextId = randomUUID();
@@ -47,11 +53,30 @@ export class RefreshTokens {
       where: { id: row.id, revokedAt: null },
       data: { revokedAt: new Date(), replacedById: nextId },
     });
-    if (claimed.count === 0) {
-      await this.revokeFamily(row.familyId);
-      throw new UnauthenticatedError('Refresh token was already used: every session of that sign-in has been ended, sign in again');
-    }
+    // The token was live when we read it a moment ago: whoever retired it since was concurrent
+    // with us (a rotation that won the race, or a logout that already revoked the family).
+    // Losing that race is not reuse, so the family is left alone.
+    if (claimed.count === 0) throw lostRace();
     return { accountId: row.accountId, next: await this.issue(row.accountId, row.familyId, nextId) };
+  }
+
+  /**
+   * A token that was already retired when it was read. The rule:
+   * - rotated (replacedById set) less than CONCURRENT_REFRESH_GRACE_MS ago: a request that
+   *   raced the rotation and lost (a client firing several refreshes at once, a retry over a
+   *   flaky network). Refused, but the family, and so the winner's new token, stays valid.
+   * - anything else (rotated longer ago, or revoked by logout): replay of a token that was
+   *   stolen or leaked. The whole family is revoked, ending the thief's and the owner's session.
+   * The cost: a thief who replays an old token within the grace after the owner refreshed is
+   *   refused without the family being revoked (he gets no tokens either way), and an owner who
+   *   refreshes within the grace after a thief did is refused without alarm; both windows are a
+   *   few seconds wide. API processes' clocks must agree to well within the grace (NTP).
+   */
+  private async refuseRetired(row: { familyId: string; revokedAt: Date | null; replacedById: string | null }): Promise<never> {
+    const sinceRetired = Date.now() - (row.revokedAt?.getTime() ?? 0);
+    if (row.replacedById !== null && sinceRetired < CONCURRENT_REFRESH_GRACE_MS) throw lostRace();
+    await this.revokeFamily(row.familyId);
+    throw new UnauthenticatedError('Refresh token was already used: every session of that sign-in has been ended, sign in again');
   }
 
   /** Ends the sign-in `token` belongs to, if it is the account's; false when it is unknown. */

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { AccessTokens } from '../../../src/modules/auth/access-token.js';
+import { RefreshTokens } from '../../../src/modules/auth/refresh-tokens.js';
 import { signUp } from '../../support/accounts.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { testServerUrl } from '../../support/databases.js';
+import { raceOnLockedRow } from '../../support/row-barrier.js';
 
 const REGISTER = `mutation($input: RegisterInput!) {
   register(input: $input) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { id email fullName role tier } }
@@ -10,13 +14,23 @@ const LOGIN = `mutation($email: String!, $password: String!) { login(email: $ema
 const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken user { id } } }`;
 const ME = `{ me { id email fullName role tier } }`;
 
+const LOST_RACE = 'Refresh token was just used by another request at the same time: use the tokens that request received';
+const realPostgres = testServerUrl('user') !== undefined;
+if (!realPostgres) console.warn('auth.api.test: the barrier race of refresh tokens needs real PostgreSQL (TEST_USER_DATABASE_URL); skipped on PGlite');
+
 let t: TestApp;
+let tokens: RefreshTokens;
 beforeAll(async () => {
   t = await startTestApp();
+  tokens = new RefreshTokens(t.app.userDb.prisma, 30);
 });
 afterAll(() => t?.close());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Moves a retired token's retirement into the past, as if it was rotated `minutes` ago. */
+const retireMinutesAgo = (token: string, minutes: number) =>
+  t.user.sql.query(`UPDATE refresh_token SET revoked_at = now() - make_interval(mins => $2) WHERE token_hash = $1`, [sha256(token), minutes]);
 const accountCount = async () => Number((await t.user.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM account'))[0]!.n);
 
 describe('register', () => {
@@ -117,9 +131,10 @@ describe('refresh tokens', () => {
     expect(second.errors).toBeUndefined();
   });
 
-  it('treat reuse of a retired token as theft and end that whole sign-in', async () => {
+  it('treat reuse of a token retired minutes ago as theft and end that whole sign-in', async () => {
     const user = await signUp(t, 'reuse');
     const rotated = (await t.graphql(REFRESH, { token: user.refreshToken })).data!.refreshToken;
+    await retireMinutesAgo(user.refreshToken, 5);
     const replay = await t.graphql(REFRESH, { token: user.refreshToken });
     expect(replay.errors![0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(replay.errors![0]!.message).toMatch(/already used/);
@@ -128,10 +143,52 @@ describe('refresh tokens', () => {
     expect(successor.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
 
-  it('let exactly one of two concurrent refreshes of the same token succeed', async () => {
+  it('refuse a second use seconds after the first as a lost race, keeping the new token valid', async () => {
+    const user = await signUp(t, 'retry');
+    const rotated = (await t.graphql(REFRESH, { token: user.refreshToken })).data!.refreshToken;
+    const retry = await t.graphql(REFRESH, { token: user.refreshToken });
+    expect(retry.errors![0]).toMatchObject({ message: LOST_RACE, extensions: { code: 'UNAUTHENTICATED' } });
+    expect((await t.graphql(REFRESH, { token: rotated.refreshToken })).errors).toBeUndefined();
+  });
+
+  it.skipIf(!realPostgres)('let exactly one of two refreshes that both read the token before either writes succeed, round after round', async () => {
+    // The barrier: both requests have read the live token and wait to claim it, then go at once.
+    // Only the `revokedAt: null` guard of the claim stops the second from also succeeding.
     const user = await signUp(t, 'race');
-    const results = await Promise.all([t.graphql(REFRESH, { token: user.refreshToken }), t.graphql(REFRESH, { token: user.refreshToken })]);
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    for (let round = 0; round < 20; round++) {
+      const { token } = await tokens.issue(user.accountId);
+      const results = await raceOnLockedRow({
+        url: t.user.url!,
+        select: 'SELECT 1 FROM refresh_token WHERE token_hash = $1',
+        params: [sha256(token)],
+        waiters: 2,
+        fire: () => [t.graphql(REFRESH, { token }), t.graphql(REFRESH, { token })],
+      });
+      expect({ round, succeeded: results.filter((r) => !r.errors).length }).toEqual({ round, succeeded: 1 });
+      expect(results.find((r) => r.errors)!.errors![0]!.message).toBe(LOST_RACE);
+    }
+  });
+
+  it('let one of 50 concurrent refreshes win and keep the winner’s new token valid: a lost race is not reuse', async () => {
+    const user = await signUp(t, 'race50');
+    const fire = () => Array.from({ length: 50 }, () => t.graphql(REFRESH, { token: user.refreshToken }));
+    const results = realPostgres
+      ? await raceOnLockedRow({
+          url: t.user.url!,
+          select: 'SELECT 1 FROM refresh_token WHERE token_hash = $1',
+          params: [sha256(user.refreshToken)],
+          // The test app's user pool holds 4 connections: 4 block on the claim, the rest queue behind them.
+          waiters: 4,
+          fire,
+        })
+      : await Promise.all(fire());
+    const winners = results.filter((r) => !r.errors);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.errors?.[0]?.message === LOST_RACE)).toHaveLength(49);
+    const winner = winners[0]!.data!.refreshToken;
+    expect((await t.graphql(ME, {}, bearer(winner.accessToken))).data!.me.id).toBe(user.accountId);
+    const next = await t.graphql(REFRESH, { token: winner.refreshToken });
+    expect(next.errors).toBeUndefined();
   });
 
   it('are rejected when unknown', async () => {
