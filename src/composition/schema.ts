@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { guardTextArguments } from '../graphql/text-input.js';
 import { buildSchema } from '../graphql/type-graphql.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
@@ -32,8 +33,8 @@ export const resolvers = [
   BackfillResolver,
 ] as const;
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
     // DateTime: ISO-8601 strings with an offset, parsed into Date.
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
@@ -50,6 +51,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  // NUL characters and lone surrogates in any string argument are BAD_USER_INPUT (src/graphql/text-input.ts).
+  return guardTextArguments(schema);
 }
 
 const HEADER = '# Generated from the code by `npm run generate:schema`; do not edit.\n\n';

@@ -59,6 +59,11 @@ describe('customScreenerInputSchema', () => {
 });
 
 describe('resolveCriteria', () => {
+  it('matches category values in any letter case, keeping the option’s own spelling', () => {
+    const resolved = resolveCriteria({ numeric: [], categorical: [{ filterId: '1', values: ['ENERGY', 'technology', 'Energy'] }] }, CATALOGUE);
+    expect(resolved.categorical).toEqual([{ filter: SECTOR, values: ['Energy', 'Technology'] }]);
+  });
+
   it('pairs each criterion with its filter and drops repeated values', () => {
     const resolved = resolveCriteria(
       { numeric: [{ filterId: '2', min: 0, max: 15 }], categorical: [{ filterId: '1', values: ['Energy', 'Energy'] }] },
@@ -72,7 +77,7 @@ describe('resolveCriteria', () => {
     [{ numeric: [{ filterId: '2', min: 1, max: null }, { filterId: 'abc', min: 1, max: null }], categorical: [] }, 'numeric[1].filterId: no numeric filter abc', 'numeric[1].filterId'],
     [{ numeric: [{ filterId: '1', min: 1, max: null }], categorical: [] }, 'numeric[0].filterId: no numeric filter 1', 'numeric[0].filterId'],
     [{ numeric: [], categorical: [{ filterId: '2', values: ['Energy'] }] }, 'categorical[0].filterId: no categorical filter 2', 'categorical[0].filterId'],
-    [{ numeric: [], categorical: [{ filterId: '1', values: ['Energy', 'Tech'] }] }, 'categorical[0].values[1]: "Tech" is not an option of Sector', 'categorical[0].values[1]'],
+    [{ numeric: [], categorical: [{ filterId: '1', values: ['Energy', 'Tech'] }] }, 'categorical[0].values[1]: "Tech" is not an option of Sector (options: Energy, Technology)', 'categorical[0].values[1]'],
   ])('rejects %j naming the field', (criteria, message, field) => {
     expect(badInput(() => resolveCriteria(criteria, CATALOGUE))).toEqual({ message, field });
   });

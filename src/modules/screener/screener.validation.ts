@@ -134,11 +134,16 @@ export function resolveCriteria(
     const id = filterIdOf(criterion.filterId);
     const filter = id === null ? undefined : found.categorical.get(id);
     if (!filter) fail(`categorical[${i}].filterId`, `no categorical filter ${criterion.filterId}`);
-    const options = new Set(filter.options);
-    criterion.values.forEach((value, j) => {
-      if (!options.has(value)) fail(`categorical[${i}].values[${j}]`, `${JSON.stringify(value)} is not an option of ${filter.label}`);
+    // Any letter case names an option; the option's own spelling is what runs and is saved.
+    const options = new Map(filter.options.map((option) => [option.toLowerCase(), option]));
+    const values = criterion.values.map((value, j) => {
+      const option = options.get(value.toLowerCase());
+      if (option === undefined) {
+        fail(`categorical[${i}].values[${j}]`, `${JSON.stringify(value)} is not an option of ${filter.label} (options: ${filter.options.join(', ')})`);
+      }
+      return option;
     });
-    return { filter, values: [...new Set(criterion.values)] };
+    return { filter, values: [...new Set(values)] };
   });
   return { numeric, categorical };
 }

@@ -28,13 +28,13 @@ export class StockConnection {
 
 @InputType({ description: 'Narrows `stocks`; all given conditions must hold.' })
 export class StockFilter {
-  @Field(() => String, { nullable: true, description: 'Exact sector, e.g. "Technology".' })
+  @Field(() => String, { nullable: true, description: 'Sector in any letter case, e.g. "technology"; a sector no stock has matches none.' })
   sector?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Industry in any letter case; an industry no stock has matches none.' })
   industry?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Exact exchange, e.g. "NASDAQ".' })
+  @Field(() => String, { nullable: true, description: 'Exchange in any letter case, e.g. "nasdaq"; an exchange no stock has matches none.' })
   exchange?: string | null;
 
   @Field(() => Float, { nullable: true })
@@ -45,7 +45,7 @@ export class StockFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Case-insensitive text: symbols starting with it or names containing it.',
+    description: 'Case-insensitive text: symbols starting with it or names containing it. "%", "_" and "\\" match only themselves.',
   })
   search?: string | null;
 }

@@ -11,12 +11,22 @@ import type { StockFilterInput } from './stock.validation.js';
 
 const CURSOR_KIND = 'stock';
 
+/**
+ * Prisma 7 passes `contains`/`startsWith` text, and `equals` with `mode: 'insensitive'`, to
+ * LIKE / ILIKE unescaped (measured on PGlite and PostgreSQL: a search or a sector of "%" matched
+ * every stock), so the metacharacters are escaped with PostgreSQL's default escape character, `\`.
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
 function whereOf(filter: StockFilterInput | null | undefined): Prisma.StockWhereInput {
   const where: Prisma.StockWhereInput = { isActive: true };
   if (!filter) return where;
-  if (filter.sector) where.sector = filter.sector;
-  if (filter.industry) where.industry = filter.industry;
-  if (filter.exchange) where.exchange = filter.exchange;
+  // Case-insensitive; a value no stock has matches nothing (an empty page, not an error).
+  if (filter.sector) where.sector = { equals: escapeLike(filter.sector), mode: 'insensitive' };
+  if (filter.industry) where.industry = { equals: escapeLike(filter.industry), mode: 'insensitive' };
+  if (filter.exchange) where.exchange = { equals: escapeLike(filter.exchange), mode: 'insensitive' };
   if (filter.marketCapMin != null || filter.marketCapMax != null) {
     where.marketCap = {
       ...(filter.marketCapMin != null ? { gte: filter.marketCapMin } : {}),
@@ -24,9 +34,10 @@ function whereOf(filter: StockFilterInput | null | undefined): Prisma.StockWhere
     };
   }
   if (filter.search) {
+    const text = escapeLike(filter.search);
     where.OR = [
-      { symbol: { startsWith: filter.search.toUpperCase() } },
-      { name: { contains: filter.search, mode: 'insensitive' } },
+      { symbol: { startsWith: text.toUpperCase() } },
+      { name: { contains: text, mode: 'insensitive' } },
     ];
   }
   return where;

@@ -125,7 +125,7 @@ describe('bad custom screener input', () => {
     ['an unknown numeric filter', { name, numeric: [{ filterId: '1', min: 1 }, { filterId: '999', min: 1 }] }, 'numeric[1].filterId: no numeric filter 999'],
     ['an unknown categorical filter', { name, numeric: [{ filterId: '1', min: 1 }], categorical: [{ filterId: '7', values: ['NYSE'] }] }, 'categorical[0].filterId: no categorical filter 7'],
     ['min above max', { name, numeric: [{ filterId: '2', min: 20, max: 10 }] }, 'numeric[0].min: min must not be greater than max'],
-    ['a value not among the options', { name, categorical: [{ filterId: '1', values: ['Technology', 'Crypto'] }] }, 'categorical[0].values[1]: "Crypto" is not an option of Sector'],
+    ['a value not among the options', { name, categorical: [{ filterId: '1', values: ['Technology', 'Crypto'] }] }, 'categorical[0].values[1]: "Crypto" is not an option of Sector (options: Energy, Financials, Health Care, Technology, Utilities)'],
     ['21 criteria', { name, categorical: Array.from({ length: 21 }, () => ({ filterId: '2', values: ['NYSE'] })) }, 'categorical: at most 20 criteria in all (numeric + categorical); got 21'],
     ['a blank name', { name: '   ' }, 'name: must be 1-100 characters'],
     ['a 101-character name', { name: 'x'.repeat(101) }, 'name: must be 1-100 characters'],

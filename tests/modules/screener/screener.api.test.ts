@@ -184,7 +184,7 @@ describe('runScreener', () => {
     ['a filter id that is not a number', { numeric: [{ filterId: '1', min: 1 }, { filterId: 'x', min: 1 }] }, 'numeric[1].filterId: no numeric filter x'],
     ['an unknown categorical filter', { categorical: [{ filterId: '3', values: ['NYSE'] }] }, 'categorical[0].filterId: no categorical filter 3'],
     ['min above max', { numeric: [{ filterId: '2', min: 20, max: 10 }] }, 'numeric[0].min: min must not be greater than max'],
-    ['a category value not among the options', { categorical: [{ filterId: '2', values: ['NYSE', 'LSE'] }] }, 'categorical[0].values[1]: "LSE" is not an option of Exchange'],
+    ['a category value not among the options', { categorical: [{ filterId: '2', values: ['NYSE', 'LSE'] }] }, 'categorical[0].values[1]: "LSE" is not an option of Exchange (options: NASDAQ, NYSE)'],
     ['a negative page size', { first: -1 }, 'first: must be between 1 and 100'],
     ['a page size over 100', { first: 101 }, 'first: must be between 1 and 100'],
     ['21 criteria', { numeric: Array.from({ length: 21 }, () => ({ filterId: '1', min: 1 })) }, 'numeric: at most 20 criteria in all (numeric + categorical); got 21'],
