@@ -5,6 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { HistoryRecord } from './market-data-provider.js';
 
 const REQUIRED = ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -117,9 +118,13 @@ export function parseCsvRow(header: Map<Column, number>, fields: string[], line:
   };
 }
 
-/** Reads `file` as a stream; yields a record per non-blank data line. Throws CsvHeaderError for a bad or missing header. */
-export async function* readCandleCsv(file: string, options: CsvParseOptions = {}): AsyncGenerator<HistoryRecord> {
-  const input = createReadStream(file, { encoding: 'utf8' });
+/**
+ * Reads `source` (a file path, or any readable stream of UTF-8 text) as a stream; yields a record
+ * per non-blank data line. Throws CsvHeaderError for a bad or missing header. Destroys the stream
+ * when the caller stops early.
+ */
+export async function* readCandleCsv(source: string | Readable, options: CsvParseOptions = {}): AsyncGenerator<HistoryRecord> {
+  const input = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : source;
   const lines = createInterface({ input, crlfDelay: Infinity });
   let header: Map<Column, number> | null = null;
   let lineNumber = 0;
