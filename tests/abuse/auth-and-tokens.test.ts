@@ -1,0 +1,229 @@
+import { createHash, createHmac } from 'node:crypto';
+import { getNamedType, isInputObjectType, isObjectType } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessTokens } from '../../src/modules/auth/access-token.js';
+import { signUp, type SignedUpUser } from '../support/accounts.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+const STOCKS = `
+INSERT INTO "stock" ("symbol", "name", "sector", "industry", "exchange", "market_cap") VALUES
+  ('AAPL', 'Apple Inc.', 'Technology', 'Consumer Electronics', 'NASDAQ', 3400000000000),
+  ('MSFT', 'Microsoft Corporation', 'Technology', 'Software', 'NASDAQ', 3100000000000);
+INSERT INTO "categorical_filter" ("id", "key", "label", "column_name", "options") VALUES
+  (1, 'sector', 'Sector', 'sector', ARRAY['Technology']);
+`;
+const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken } }`;
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const NOT_VALID = 'Access token is not valid';
+const WRONG_SCHEME = 'Authorization header must be "Bearer <accessToken>"';
+
+let t: TestApp;
+let owner: SignedUpUser;
+let intruder: SignedUpUser;
+let collectionId: string;
+let screenerId: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
+  [owner, intruder] = [await signUp(t, 'owner'), await signUp(t, 'intruder')];
+  const made = await t.graphql(
+    `mutation {
+      createCollection(input: { name: "Owner's list", symbols: ["AAPL"] }) { id }
+      createCustomScreener(input: { name: "Owner's screener", categorical: [{ filterId: "1", values: ["Technology"] }] }) { id }
+      markStock(input: { symbol: "AAPL", note: "owner's secret", targetPrice: 250 }) { id }
+    }`,
+    {},
+    owner.headers,
+  );
+  expect(made.errors).toBeUndefined();
+  collectionId = made.data!.createCollection.id;
+  screenerId = made.data!.createCustomScreener.id;
+});
+afterAll(() => t?.close());
+
+const b64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A JWT with any header and payload, signed HS256 with `secret` (or with the signature part given). */
+function jwt(header: object, payload: object, secret: string | { signature: string }): string {
+  const body = `${b64url(header)}.${b64url(payload)}`;
+  const signature = typeof secret === 'string' ? createHmac('sha256', secret).update(body).digest('base64url') : secret.signature;
+  return `${body}.${signature}`;
+}
+
+function claims(overrides: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return { sub: owner.accountId, role: 'USER', tier: 'FREE', iss: 'marketgraph', aud: 'marketgraph-api', iat: now, exp: now + 600, ...overrides };
+}
+
+describe('a request with a bad access token', () => {
+  const cases: [string, () => Promise<Record<string, string>>, string][] = [
+    ['an expired token', async () => {
+      const tokens = new AccessTokens(t.app.config.jwtSecret, t.app.config.accessTokenTtlSeconds);
+      const { token } = await tokens.sign({ accountId: owner.accountId, role: 'USER', tier: 'FREE' }, new Date(Date.now() - 3_600_000));
+      return { authorization: `Bearer ${token}` };
+    }, 'Access token has expired: get a new one with refreshToken'],
+    ['an unsigned token (alg: none)', async () => ({ authorization: `Bearer ${jwt({ alg: 'none', typ: 'JWT' }, claims(), { signature: '' })}` }), NOT_VALID],
+    ['an alg: none token that still carries a signature', async () => {
+      const signed = await new AccessTokens(t.app.config.jwtSecret, 600).sign({ accountId: owner.accountId, role: 'USER', tier: 'FREE' });
+      return { authorization: `Bearer ${jwt({ alg: 'none', typ: 'JWT' }, claims(), { signature: signed.token.split('.')[2]! })}` };
+    }, NOT_VALID],
+    ['a token signed with another key', async () => ({ authorization: `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, claims(), 'another secret of at least thirty-two characters')}` }), NOT_VALID],
+    ['a token signed with the right key but HS512', async () => {
+      const body = `${b64url({ alg: 'HS512', typ: 'JWT' })}.${b64url(claims())}`;
+      return { authorization: `Bearer ${body}.${createHmac('sha512', t.app.config.jwtSecret).update(body).digest('base64url')}` };
+    }, NOT_VALID],
+    ['a token whose payload was edited to make it an ADMIN', async () => {
+      const [header, , signature] = intruder.accessToken.split('.');
+      const payload = JSON.parse(Buffer.from(intruder.accessToken.split('.')[1]!, 'base64url').toString());
+      return { authorization: `Bearer ${header}.${b64url({ ...payload, role: 'ADMIN' })}.${signature}` };
+    }, NOT_VALID],
+    ['a token whose subject was swapped for another user’s', async () => {
+      const [header, body, signature] = intruder.accessToken.split('.');
+      const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
+      return { authorization: `Bearer ${header}.${b64url({ ...payload, sub: owner.accountId })}.${signature}` };
+    }, NOT_VALID],
+    ['a correctly signed token with a role that does not exist', async () => ({ authorization: `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, claims({ role: 'ROOT' }), t.app.config.jwtSecret)}` }), NOT_VALID],
+    ['a correctly signed token for another audience', async () => ({ authorization: `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, claims({ aud: 'some-other-api' }), t.app.config.jwtSecret)}` }), NOT_VALID],
+    ['garbage with the shape of a JWT', async () => ({ authorization: 'Bearer abc.def.ghi' }), NOT_VALID],
+    ['garbage without dots', async () => ({ authorization: 'Bearer garbage' }), NOT_VALID],
+    ['a refresh token used as an access token', async () => ({ authorization: `Bearer ${owner.refreshToken}` }), NOT_VALID],
+    ['the Basic scheme', async () => ({ authorization: `Basic ${Buffer.from('owner:password').toString('base64')}` }), WRONG_SCHEME],
+    ['a token without a scheme', async () => ({ authorization: owner.accessToken }), WRONG_SCHEME],
+    ['"Bearer" and nothing else', async () => ({ authorization: 'Bearer ' }), WRONG_SCHEME],
+    ['two tokens in one header', async () => ({ authorization: `Bearer ${owner.accessToken} ${owner.accessToken}` }), WRONG_SCHEME],
+  ];
+
+  it.each(cases)('with %s is UNAUTHENTICATED saying what is wrong, and returns none of the user’s data', async (_, headers, message) => {
+    const h = await headers();
+    const responses = await Promise.all([
+      t.graphql(`{ me { id email } }`, {}, h),
+      t.graphql(`{ collections { id name } myStockInterests { note } }`, {}, h),
+      t.graphql(`query($id: ID!) { collection(id: $id) { name } }`, { id: collectionId }, h),
+      t.graphql(`mutation { createCollection(input: { name: "planted" }) { id } }`, {}, h),
+    ]);
+    for (const { data, errors } of responses) {
+      expect(data).toBeNull();
+      expect(errors).toHaveLength(1);
+      expect(errors![0]).toMatchObject({ message, extensions: { code: 'UNAUTHENTICATED' } });
+      expect(errors![0]!.extensions!.stacktrace).toBeUndefined();
+    }
+    const body = JSON.stringify(responses);
+    expect(body).not.toContain(owner.email);
+    expect(body).not.toContain("Owner's list");
+    expect(body).not.toContain("owner's secret");
+    const [{ n }] = await t.user.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM custom_collection WHERE name = 'planted'`);
+    expect(n).toBe(0);
+  });
+});
+
+describe('refresh token reuse', () => {
+  it('minutes after a rotation revokes every token of that sign-in, and only that sign-in', async () => {
+    const user = await signUp(t, 'replayed');
+    const other = await t.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { refreshToken } }`, { e: user.email, p: user.password });
+    expect(other.errors).toBeUndefined();
+    const second = (await t.graphql(REFRESH, { token: user.refreshToken })).data!.refreshToken;
+    const third = (await t.graphql(REFRESH, { token: second.refreshToken })).data!.refreshToken;
+    // The stolen first token comes back five minutes after it was rotated.
+    await t.user.sql.query(`UPDATE refresh_token SET revoked_at = now() - interval '5 minutes' WHERE token_hash = $1`, [sha256(user.refreshToken)]);
+    const replay = await t.graphql(REFRESH, { token: user.refreshToken });
+    expect(replay.errors![0]).toMatchObject({
+      message: 'Refresh token was already used: every session of that sign-in has been ended, sign in again',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    expect(replay.data).toBeNull();
+    // The newest token of that family, which the thief may hold too, is dead.
+    expect((await t.graphql(REFRESH, { token: third.refreshToken })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    const family = await t.user.sql.query<{ live: number }>(
+      `SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_token
+       WHERE family_id = (SELECT family_id FROM refresh_token WHERE token_hash = $1)`,
+      [sha256(user.refreshToken)],
+    );
+    expect(family[0]!.live).toBe(0);
+    // The account's other sign-in goes on.
+    expect((await t.graphql(REFRESH, { token: other.data!.login.refreshToken })).errors).toBeUndefined();
+  });
+});
+
+/**
+ * Every argument of type ID in the schema, as Type.field.argument, with what it names.
+ * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
+ */
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener'; query: string; variables: (id: string) => Record<string, unknown> }> = {
+  'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
+  'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
+  'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
+  'Mutation.addStockToCollection.collectionId': { kind: 'collection', query: `mutation($id: ID!) { addStockToCollection(collectionId: $id, symbol: "MSFT") { name } }`, variables: (id) => ({ id }) },
+  'Mutation.removeStockFromCollection.collectionId': { kind: 'collection', query: `mutation($id: ID!) { removeStockFromCollection(collectionId: $id, symbol: "AAPL") { name } }`, variables: (id) => ({ id }) },
+  'Query.customScreener.id': { kind: 'screener', query: `query($id: ID!) { customScreener(id: $id) { name results { totalCount edges { node { symbol } } } } }`, variables: (id) => ({ id }) },
+  'Mutation.updateCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { updateCustomScreener(id: $id, input: { name: "Taken" }) { name } }`, variables: (id) => ({ id }) },
+  'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
+};
+/** ID-typed input fields that name shared catalogue rows, not anything a user owns. */
+const CATALOGUE_IDS = new Set(['NumericCriterionInput.filterId', 'CategoricalCriterionInput.filterId']);
+
+async function ownerState() {
+  const { data, errors } = await t.graphql(
+    `query($c: ID!, $s: ID!) { collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } }`,
+    { c: collectionId, s: screenerId },
+    owner.headers,
+  );
+  expect(errors).toBeUndefined();
+  return data;
+}
+const ORIGINAL = {
+  collection: { name: "Owner's list", stocks: [{ symbol: 'AAPL' }] },
+  customScreener: { name: "Owner's screener" },
+  myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
+};
+
+describe('a signed-in user reaching for another user’s objects (IDOR)', () => {
+  it('finds every ID the schema accepts classified: user-owned ones are all attacked below', () => {
+    const argumentIds: string[] = [];
+    const inputIds: string[] = [];
+    for (const type of Object.values(t.app.schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (isObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          for (const arg of field.args) if (getNamedType(arg.type).name === 'ID') argumentIds.push(`${type.name}.${field.name}.${arg.name}`);
+        }
+      } else if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) if (getNamedType(field.type).name === 'ID') inputIds.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(argumentIds.sort()).toEqual(Object.keys(USER_OWNED).sort());
+    expect(inputIds.sort()).toEqual([...CATALOGUE_IDS].sort());
+  });
+
+  it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
+    const ownerId = operation.kind === 'collection' ? collectionId : screenerId;
+    const foreign = await t.graphql(operation.query, operation.variables(ownerId), intruder.headers);
+    const unknown = await t.graphql(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
+    expect(foreign.data).toBeNull();
+    expect(foreign.errors).toHaveLength(1);
+    expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    // Same status, message, path and extensions once the id itself is set aside: nothing tells them apart.
+    expect(JSON.stringify(foreign).replaceAll(ownerId, '<id>')).toBe(JSON.stringify(unknown).replaceAll(UNKNOWN_ID, '<id>'));
+    expect(JSON.stringify(foreign)).not.toMatch(/Owner's|AAPL/);
+    expect(await ownerState()).toEqual(ORIGINAL);
+  });
+
+  it('cannot see, change or remove the owner’s mark on a stock through the symbol', async () => {
+    const seen = await t.graphql(`{ stock(symbol: "AAPL") { myInterest { note } } myStockInterests { note } }`, {}, intruder.headers);
+    expect(seen.data).toEqual({ stock: { myInterest: null }, myStockInterests: [] });
+    const unmarked = await t.graphql(`mutation { unmarkStock(symbol: "AAPL") }`, {}, intruder.headers);
+    expect(unmarked.data).toEqual({ unmarkStock: false });
+    const marked = await t.graphql(`mutation { markStock(input: { symbol: "AAPL", note: "intruder's", targetPrice: 1 }) { note stock { myInterest { note } } } }`, {}, intruder.headers);
+    expect(marked.data).toEqual({ markStock: { note: "intruder's", stock: { myInterest: { note: "intruder's" } } } });
+    expect(await ownerState()).toEqual(ORIGINAL);
+    const ownerView = await t.graphql(`{ stock(symbol: "AAPL") { myInterest { note } } }`, {}, owner.headers);
+    expect(ownerView.data).toEqual({ stock: { myInterest: { note: "owner's secret" } } });
+    expect((await t.graphql(`mutation { unmarkStock(symbol: "AAPL") }`, {}, intruder.headers)).data).toEqual({ unmarkStock: true });
+    expect(await ownerState()).toEqual(ORIGINAL);
+  });
+
+  it('never sees the owner’s objects in its own lists', async () => {
+    const { data } = await t.graphql(`{ collections { id } myScreeners { id } myStockInterests { id } me { collections { id } } }`, {}, intruder.headers);
+    expect(data).toEqual({ collections: [], myScreeners: [], myStockInterests: [], me: { collections: [] } });
+  });
+});
