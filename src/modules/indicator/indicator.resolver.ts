@@ -9,7 +9,9 @@ import { indicatorSeriesArgsSchema } from './indicator.validation.js';
 export class StockIndicatorsResolver {
   @FieldResolver(() => IndicatorPoint, {
     nullable: true,
-    description: 'Technical indicators at the latest daily candle they were computed for; null before the first.',
+    description:
+      'Technical indicators at the latest daily candle (computed from the candles on demand while the stored history is ' +
+      'still being filled in); null for a stock with no daily candle.',
   })
   indicators(@Root() stock: Stock, @Ctx() ctx: Context): Promise<IndicatorPoint | null> {
     return ctx.loaders.indicator.latestBySymbol.load(stock.symbol);

@@ -41,6 +41,8 @@ export interface BackfillResult {
   skipped: number;
   /** rejected rows and failed symbols, in the order met */
   errors: BackfillProblem[];
+  /** Each symbol that got new candles, with the time of its earliest new one. */
+  firstNew: { symbol: string; from: Date }[];
 }
 
 export interface IngestServiceOptions {
@@ -169,8 +171,13 @@ export class IngestService {
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
       const inserted = await insertCandlesIfAbsent(this.sql, interval, rows, provider.name.slice(0, 20));
-      report.inserted += inserted;
-      report.skipped += rows.length - inserted;
+      let count = 0;
+      for (const { symbol, first, n } of inserted) {
+        count += n;
+        report.noteNew(symbol, first);
+      }
+      report.inserted += count;
+      report.skipped += rows.length - count;
     };
     const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
       const problem = candleProblem(candle);
@@ -219,8 +226,14 @@ class ReportBuilder {
   skipped = 0;
   private readonly errors: BackfillProblem[] = [];
   private omitted = 0;
+  private readonly firstNew = new Map<string, Date>();
 
   constructor(private readonly maxErrors: number) {}
+
+  noteNew(symbol: string, first: Date): void {
+    const known = this.firstNew.get(symbol);
+    if (!known || first < known) this.firstNew.set(symbol, first);
+  }
 
   problem(problem: BackfillProblem): void {
     const entry: BackfillProblem = { reason: problem.reason };
@@ -232,6 +245,7 @@ class ReportBuilder {
 
   result(): BackfillResult {
     const errors = this.omitted > 0 ? [...this.errors, { reason: `${this.omitted} more problems not listed` }] : this.errors;
-    return { inserted: this.inserted, skipped: this.skipped, errors };
+    const firstNew = [...this.firstNew].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, from]) => ({ symbol, from }));
+    return { inserted: this.inserted, skipped: this.skipped, errors, firstNew };
   }
 }
