@@ -22,7 +22,7 @@ function intervalLiteral(interval: CandleIntervalName): string {
  */
 export async function upsertTickBuckets(
   sql: SqlExecutor,
-  interval: 'MINUTE' | 'DAY',
+  interval: CandleIntervalName,
   buckets: readonly CandleBucket[],
   source: string,
 ): Promise<{ symbol: string; ts: Date; volume: string }[]> {

@@ -1,5 +1,5 @@
 // Writes market data into stock_price: live ticks folded into the current
-// MINUTE and DAY candles (a constant number of statements per batch, whatever
+// MINUTE, HOUR and DAY candles (a constant number of statements per batch, whatever
 // its size), and bulk backfills that insert only what is missing.
 
 import { Decimal } from 'decimal.js';
@@ -14,7 +14,7 @@ import {
 } from '../../providers/market-data-provider.js';
 import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
-import { aggregateTicks, dayStart, minuteStart, tickProblem } from './tick-aggregation.js';
+import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
 /** One symbol's new price after a batch of ticks (what subscribers receive). */
 export interface PriceUpdate {
@@ -85,9 +85,9 @@ export class IngestService {
   }
 
   /**
-   * Folds ticks into their symbols' current MINUTE and DAY candles: at most
-   * four statements for any batch (partitions once a month, previous closes
-   * once a day, one upsert per interval). Returns one update per symbol.
+   * Folds ticks into their symbols' current MINUTE, HOUR and DAY candles: at
+   * most five statements for any batch (partitions once a month, previous
+   * closes once a day, one upsert per interval). Returns one update per symbol.
    */
   async ingestTicks(ticks: readonly Tick[], source = this.options.tickSource ?? 'live'): Promise<PriceUpdate[]> {
     const valid = ticks.filter((tick) => {
@@ -97,6 +97,7 @@ export class IngestService {
     });
     if (valid.length === 0) return [];
     const minutes = aggregateTicks(valid, minuteStart);
+    const hours = aggregateTicks(valid, hourStart);
     const days = aggregateTicks(valid, dayStart);
 
     const span = dateSpan(valid.map((t) => t.timestamp))!;
@@ -105,6 +106,7 @@ export class IngestService {
 
     const dayRows = await this.sql.transaction(async (tx) => {
       await upsertTickBuckets(tx, 'MINUTE', minutes, source);
+      await upsertTickBuckets(tx, 'HOUR', hours, source);
       return upsertTickBuckets(tx, 'DAY', days, source);
     });
     const dayVolume = new Map(dayRows.map((r) => [`${r.symbol}|${r.ts.getTime()}`, r.volume]));
