@@ -160,7 +160,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
     const indicatorCompute = createIndicatorCompute(config.indicators.workers);
     cleanups.push(() => indicatorCompute.close());
-    const indicatorHistory = new IndicatorHistory(stockDb.prisma, indicatorCompute, { logger });
+    const indicatorHistory = new IndicatorHistory(stockDb.sql, indicatorCompute, { logger });
     market.afterDailyCandles = (affected) => indicatorHistory.recomputeFrom(affected);
     const stopping = new AbortController();
     const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, signal: stopping.signal });

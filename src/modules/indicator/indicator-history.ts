@@ -5,14 +5,14 @@
 // only the candles from the state's own on (O(1) each); any other (no state
 // yet, or candles added or removed behind it, e.g. a backfill from another
 // process) is recomputed from its first candle.
-import type { StockClient } from '../../db/database.js';
+import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { Logger } from '../../log.js';
 import type { IndicatorCompute } from '../../workers/indicator-pool.js';
 import type { HistoryTask } from './engine/history.js';
 import { INDICATOR_STATE_VERSION } from './engine/state.js';
 import { pointFromValues } from './indicator.mapper.js';
-import { candlesSince, saveStates, stateSlice, type StateRow } from './indicator-state.sql.js';
-import { UPSERT_CHUNK_ROWS, dailyHistory, upsertIndicators, type DailyCandleRow } from './indicator.sql.js';
+import { candlesSince, dailyCandles, saveStates, stateSlice, upsertPoints, type StateRow } from './indicator-state.sql.js';
+import { UPSERT_CHUNK_ROWS, type DailyCandleRow } from './indicator.sql.js';
 import type { IndicatorPoint } from './indicator.type.js';
 
 export interface RefreshReport {
@@ -37,8 +37,10 @@ export interface RefreshOptions {
 }
 
 export interface IndicatorHistoryOptions {
-  /** Symbols per slice (default 10: ~5,000 candles of two years' history). */
+  /** Symbols per slice (default 50): their states are read and advanced together. */
   sliceSymbols?: number;
+  /** Symbols recomputed from their first candle per round trip (default 3: ~1,500 candles of two years' history). */
+  fullSymbols?: number;
   logger?: Logger;
 }
 
@@ -85,13 +87,15 @@ function groupBySymbol(rows: readonly DailyCandleRow[]): Map<string, DailyCandle
 
 export class IndicatorHistory {
   private readonly sliceSymbols: number;
+  private readonly fullSymbols: number;
 
   constructor(
-    private readonly prisma: StockClient,
+    private readonly sql: SqlExecutor,
     private readonly compute: IndicatorCompute,
     private readonly options: IndicatorHistoryOptions = {},
   ) {
-    this.sliceSymbols = options.sliceSymbols ?? 10;
+    this.sliceSymbols = options.sliceSymbols ?? 50;
+    this.fullSymbols = options.fullSymbols ?? 3;
   }
 
   /** Brings every active stock's indicator history up to date (what the job and start-up run). */
@@ -114,7 +118,7 @@ export class IndicatorHistory {
     if (options.symbols?.length === 0) return report;
     let after: string | null = null;
     while (!options.signal?.aborted) {
-      const rows = await stateSlice(this.prisma, { after, limit: this.sliceSymbols, symbols: options.symbols });
+      const rows = await stateSlice(this.sql, { after, limit: this.sliceSymbols, symbols: options.symbols });
       if (rows.length === 0) break;
       after = rows.at(-1)!.symbol;
       await this.slice(rows, forced, report);
@@ -133,24 +137,28 @@ export class IndicatorHistory {
       if (state) resumable.push({ row, state });
       else fromStart.push(row.symbol);
     }
-    const tasks: HistoryTask[] = [];
     if (resumable.length > 0) {
-      const since = groupBySymbol(await candlesSince(this.prisma, resumable.map(({ row }) => ({ symbol: row.symbol, from: row.as_of! }))));
-      for (const { row, state } of resumable) {
-        // The state's own candle comes back too: it may have been revised since (today's candle changes all day).
-        tasks.push(toTask(row.symbol, since.get(row.symbol) ?? [], new Date(row.as_of!).getTime(), state));
-      }
+      const since = groupBySymbol(await candlesSince(this.sql, resumable.map(({ row }) => ({ symbol: row.symbol, from: row.as_of! }))));
+      // The state's own candle comes back too: it may have been revised since (today's candle changes all day).
+      await this.apply(resumable.map(({ row, state }) => toTask(row.symbol, since.get(row.symbol) ?? [], new Date(row.as_of!).getTime(), state)), report);
     }
-    if (fromStart.length > 0) {
-      const history = groupBySymbol(await dailyHistory(this.prisma, fromStart));
-      for (const symbol of fromStart) {
+    // A whole history is ~500 candles a symbol: a few symbols per round trip keeps each turn of the loop short.
+    for (let i = 0; i < fromStart.length; i += this.fullSymbols) {
+      const symbols = fromStart.slice(i, i + this.fullSymbols);
+      const history = groupBySymbol(await dailyCandles(this.sql, symbols));
+      const tasks = symbols.flatMap((symbol) => {
         const candles = history.get(symbol);
-        if (candles) tasks.push(toTask(symbol, candles, forced?.get(symbol) ?? Number.NEGATIVE_INFINITY));
-      }
+        return candles ? [toTask(symbol, candles, forced?.get(symbol) ?? Number.NEGATIVE_INFINITY)] : [];
+      });
+      await this.apply(tasks, report);
+      await yieldToLoop();
     }
+  }
+
+  /** Computes the tasks (in the pool), writes their points, then their states. */
+  private async apply(tasks: HistoryTask[], report: RefreshReport): Promise<void> {
     if (tasks.length === 0) return;
     const results = await this.compute.run(tasks);
-
     const pending: { symbol: string; values: (typeof results)[number]['points'][number] }[] = [];
     const states: { symbol: string; state: unknown; asOf: Date }[] = [];
     for (const result of results) {
@@ -160,9 +168,9 @@ export class IndicatorHistory {
       report.latest.set(result.symbol, pointFromValues(result.latest!));
     }
     report.points += pending.length;
-    for (let i = 0; i < pending.length; i += UPSERT_CHUNK_ROWS) await upsertIndicators(this.prisma, pending.slice(i, i + UPSERT_CHUNK_ROWS));
+    for (let i = 0; i < pending.length; i += UPSERT_CHUNK_ROWS) await upsertPoints(this.sql, pending.slice(i, i + UPSERT_CHUNK_ROWS));
     // Saved after the points: a crash in between leaves the old state, and the next run redoes the same points.
-    await saveStates(this.prisma, states);
+    await saveStates(this.sql, states);
     report.incremental += tasks.filter((task) => task.state).length;
     report.recomputed += tasks.filter((task) => !task.state).length;
   }
