@@ -102,7 +102,7 @@ export interface Config {
   /**
    * Worker threads that compute indicator histories (0: on the main thread, in
    * slices). historyOnStart: compute missing indicator history in the
-   * background at start-up (default on, except in tests).
+   * background at start-up (default: as jobsEnabled).
    */
   indicators: { workers: number; historyOnStart: boolean };
 }
@@ -163,6 +163,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     marketTickSeconds: e.MARKET_TICK_SECONDS,
     csvImportDir: e.CSV_IMPORT_DIR,
     // --- Indicator history and worker threads (issue 9) ---
-    indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.NODE_ENV !== 'test' },
+    indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
   };
 }
