@@ -37,9 +37,9 @@ export interface RefreshOptions {
 }
 
 export interface IndicatorHistoryOptions {
-  /** Symbols per slice (default 50): their states are read and advanced together. */
+  /** Symbols per slice (default 50; 10 on PGlite): their states are read and advanced together. */
   sliceSymbols?: number;
-  /** Symbols recomputed from their first candle per round trip (default 3: ~1,500 candles of two years' history). */
+  /** Symbols recomputed from their first candle per round trip (default 3, ~1,500 candles of two years' history; 1 on PGlite). */
   fullSymbols?: number;
   logger?: Logger;
 }
@@ -94,8 +94,9 @@ export class IndicatorHistory {
     private readonly compute: IndicatorCompute,
     private readonly options: IndicatorHistoryOptions = {},
   ) {
-    this.sliceSymbols = options.sliceSymbols ?? 50;
-    this.fullSymbols = options.fullSymbols ?? 3;
+    this.sliceSymbols = options.sliceSymbols ?? (sql.kind === 'pglite' ? 10 : 50);
+    // Embedded PGlite runs each statement on this thread: smaller statements there halve the longest stall.
+    this.fullSymbols = options.fullSymbols ?? (sql.kind === 'pglite' ? 1 : 3);
   }
 
   /** Brings every active stock's indicator history up to date (what the job and start-up run). */
