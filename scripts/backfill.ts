@@ -8,7 +8,9 @@ import { loadConfig } from '../src/config.js';
 import { openStockDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { databaseTargets } from '../src/db/targets.js';
+import { IndicatorHistory } from '../src/modules/indicator/indicator-history.js';
 import { IngestService } from '../src/modules/market/ingest.service.js';
+import { createIndicatorCompute } from '../src/workers/indicator-pool.js';
 import { MARKET_DATA_PROVIDER_NAMES, type CandleIntervalName, type MarketDataProviderName } from '../src/providers/market-data-provider.js';
 import { createMarketDataProvider } from '../src/providers/provider-factory.js';
 import { migrationsDir } from '../src/paths.js';
@@ -81,6 +83,11 @@ await runScript(async () => {
       `stock (${db.location}): ${provider.name} ${interval}: inserted ${report.inserted}, skipped ${report.skipped}, ` +
         `${report.errors.length} error${report.errors.length === 1 ? '' : 's'} in ${Date.now() - started} ms`,
     );
+    if (interval === 'DAY' && report.firstNew.length > 0) {
+      // The symbols' indicators from their first new candle on (a running server's job would also notice, within 5 minutes).
+      const indicators = await new IndicatorHistory(db.sql, createIndicatorCompute(0)).recomputeFrom(report.firstNew);
+      console.log(`indicators: ${indicators.points} points of ${indicators.recomputed} symbols recomputed in ${indicators.ms} ms`);
+    }
     if (report.errors.length > 0) process.exitCode = 2;
   } finally {
     await db.close();

@@ -36,6 +36,8 @@ import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
+import { IndicatorHistory } from './modules/indicator/indicator-history.js';
+import { createIndicatorCompute } from './workers/indicator-pool.js';
 
 export interface App {
   readonly config: Config;
@@ -54,6 +56,10 @@ export interface App {
   readonly scheduler: Scheduler;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
   startJobs(): void;
+  /** Keeps technical_indicator complete (the indicators job and backfills call it). */
+  readonly indicatorHistory: IndicatorHistory;
+  /** The start-up indicator run (INDICATOR_HISTORY_ON_START), null when off; resolves when it is done. */
+  readonly startupIndicators: Promise<unknown> | null;
   /** Open graphql-ws connections. */
   websocketClients(): number;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
@@ -151,8 +157,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, cache: realtime.cache, bus: realtime.bus, market };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
-    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus });
-    cleanups.push(() => scheduler.stop());
+    // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
+    const indicatorCompute = createIndicatorCompute(config.indicators.workers);
+    cleanups.push(() => indicatorCompute.close());
+    const indicatorHistory = new IndicatorHistory(stockDb.sql, indicatorCompute, { logger });
+    market.afterDailyCandles = (affected) => indicatorHistory.recomputeFrom(affected);
+    const stopping = new AbortController();
+    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, signal: stopping.signal });
+    cleanups.push(() => (stopping.abort(), scheduler.stop()));
+    // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
+    // meanwhile Stock.indicators is computed on demand.
+    const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
       createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
@@ -204,6 +219,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       jobs,
       scheduler,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
+      indicatorHistory,
+      startupIndicators,
       websocketClients: () => websockets.clientCount(),
       listen: () =>
         new Promise((resolveUrl, reject) => {

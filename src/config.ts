@@ -50,6 +50,9 @@ const environmentSchema = z.object({
     .default('https://query1.finance.yahoo.com'),
   MARKET_TICK_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(3_600).default(5),
   CSV_IMPORT_DIR: z.string().min(1).default('./data/imports'),
+  // --- Indicator history and worker threads (issue 9) ---
+  INDICATOR_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(16).default(1),
+  INDICATOR_HISTORY_ON_START: booleanFlag.optional(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -95,6 +98,13 @@ export interface Config {
   marketTickSeconds: number;
   /** The only folder CSV backfills may read from (the backfill mutation's csvPath is relative to it). */
   csvImportDir: string;
+  // --- Indicator history and worker threads (issue 9) ---
+  /**
+   * Worker threads that compute indicator histories (0: on the main thread, in
+   * slices). historyOnStart: compute missing indicator history in the
+   * background at start-up (default: as jobsEnabled).
+   */
+  indicators: { workers: number; historyOnStart: boolean };
 }
 
 /** Only for development and tests; production refuses to start without JWT_SECRET. */
@@ -152,5 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     yahooBaseUrl: e.YAHOO_BASE_URL,
     marketTickSeconds: e.MARKET_TICK_SECONDS,
     csvImportDir: e.CSV_IMPORT_DIR,
+    // --- Indicator history and worker threads (issue 9) ---
+    indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
   };
 }

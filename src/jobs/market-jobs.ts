@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { StockClient } from '../db/database.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from '../db/partitions.js';
 import type { Logger } from '../log.js';
-import { IndicatorService } from '../modules/indicator/indicator.service.js';
+import type { IndicatorHistory } from '../modules/indicator/indicator-history.js';
 import { publishIndicators, publishPrice } from '../modules/live/live.service.js';
 import type { MarketDependencies } from '../modules/market/backfill.service.js';
 import { pruneCandles } from '../modules/market/retention.js';
@@ -19,9 +19,11 @@ export interface MarketJobDependencies {
   stockDb: StockClient;
   cache: Cache;
   bus: EventBus;
+  indicatorHistory: IndicatorHistory;
+  /** Aborted when the app closes: a long indicator run stops after its current slice. */
+  signal?: AbortSignal;
 }
 
-const DAY_MS = 86_400_000;
 /** The simulated walk is rebuilt this often so that stocks added meanwhile start ticking. */
 const PROVIDER_REFRESH_MS = 3_600_000;
 
@@ -39,7 +41,6 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
     }
     return provider.instance;
   };
-  const indicators = new IndicatorService(deps.stockDb);
 
   return [
     {
@@ -59,11 +60,12 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
       cron: '0 */5 * * * *',
       lockTtlMs: 4 * 60_000,
       async run() {
-        // Only today's and yesterday's points change; older ones are computed but not rewritten.
-        const writeFrom = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS);
-        const latest = await indicators.recompute(undefined, { writeFrom });
-        for (const [symbol, point] of latest) await publishIndicators(deps.bus, deps.cache, symbol, point);
-        return { symbols: latest.size };
+        // Symbols with a saved state fold in their new candles; the rest (first start, backfills) get their whole history.
+        const report = await deps.indicatorHistory.refresh({ signal: deps.signal });
+        for (const [symbol, point] of report.latest) await publishIndicators(deps.bus, deps.cache, symbol, point);
+        const { latest, ...summary } = report;
+        deps.logger.info({ job: 'indicators', ...summary, published: latest.size }, 'indicators refreshed');
+        return summary;
       },
     },
     {

@@ -1,5 +1,6 @@
 import type { Context } from '../../composition/context.js';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from '../../graphql/type-graphql.js';
+import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
 import { Stock } from '../stock/stock.type.js';
 import { IndicatorPoint } from './indicator.type.js';
@@ -9,20 +10,24 @@ import { indicatorSeriesArgsSchema } from './indicator.validation.js';
 export class StockIndicatorsResolver {
   @FieldResolver(() => IndicatorPoint, {
     nullable: true,
-    description: 'Technical indicators at the latest daily candle they were computed for; null before the first.',
+    description:
+      'Technical indicators at the latest daily candle (computed from the candles on demand while the stored history is ' +
+      'still being filled in); null for a stock with no daily candle.',
   })
   indicators(@Root() stock: Stock, @Ctx() ctx: Context): Promise<IndicatorPoint | null> {
     return ctx.loaders.indicator.latestBySymbol.load(stock.symbol);
   }
 
   @FieldResolver(() => [IndicatorPoint], {
-    description: 'Indicators at each daily candle, oldest first: the latest `last` (1-1000, default 1000) within [from, to].',
+    description:
+      'Indicators at each daily candle, oldest first: the latest `last` (1-1000, default 1000) within [from, to] (a date ' +
+      'alone is the start of that day in UTC). One point per stored daily candle.',
   })
   indicatorSeries(
     @Root() stock: Stock,
     @Arg('last', () => Int, { nullable: true }) last: number | null,
-    @Arg('from', () => Date, { nullable: true }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('from', () => DateOrDateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateOrDateTimeScalar, { nullable: true }) to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<IndicatorPoint[]> {
     const args = parseInput(indicatorSeriesArgsSchema, { last, from, to });

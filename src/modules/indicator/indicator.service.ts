@@ -1,5 +1,6 @@
 import type { StockClient } from '../../db/database.js';
 import { manyByKey } from '../../lib/batch.js';
+import { computeHistory } from './engine/history.js';
 import { computeSeries } from './engine/series.js';
 import type { IndicatorValues } from './engine/types.js';
 import type { Cache } from '../../cache/cache.js';
@@ -40,10 +41,30 @@ export class IndicatorService {
     );
   }
 
-  /** One statement for any number of symbols. */
+  /**
+   * One statement for any number of symbols, plus one more when some have no
+   * stored point yet (the history is still being computed after a first start
+   * or a backfill): those are computed on demand from their daily candles.
+   */
   async latestFromDb(symbols: readonly string[]): Promise<(IndicatorPoint | null)[]> {
     const rows = await latestIndicatorRows(this.prisma, symbols, 1);
-    return manyByKey(symbols, rows, (row) => row.symbol).map(([row]) => (row ? pointFromRow(row) : null));
+    const points = manyByKey(symbols, rows, (row) => row.symbol).map(([row]) => (row ? pointFromRow(row) : null));
+    const missing = symbols.filter((_, i) => points[i] === null);
+    if (missing.length === 0) return points;
+    const computed = new Map<string, IndicatorPoint>();
+    for (const [symbol, history] of bySymbol(await dailyHistory(this.prisma, missing))) {
+      const result = computeHistory({
+        symbol,
+        ts: history.map((c) => new Date(c.ts).getTime()),
+        high: history.map((c) => Number(c.high)),
+        low: history.map((c) => Number(c.low)),
+        close: history.map((c) => Number(c.close)),
+        volume: history.map((c) => Number(c.volume)),
+        writeFrom: Number.POSITIVE_INFINITY,
+      });
+      if (result.latest) computed.set(symbol, pointFromValues(result.latest));
+    }
+    return points.map((point, i) => point ?? computed.get(symbols[i]!) ?? null);
   }
 
   /** The latest `last` stored points within [from, to] of each symbol, oldest first; one statement. */

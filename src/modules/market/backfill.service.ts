@@ -15,6 +15,8 @@ export interface MarketDependencies {
   sql: SqlExecutor;
   ingest: IngestService;
   config: MarketConfig;
+  /** Told which symbols got new DAY candles in a backfill, and the first new one's time (app.ts recomputes their indicators). */
+  afterDailyCandles?: (affected: { symbol: string; from: Date }[]) => Promise<unknown>;
 }
 
 export function createMarketDependencies(config: MarketConfig & Pick<Config, 'marketDataProvider'>, stockSql: SqlExecutor): MarketDependencies {
@@ -36,6 +38,7 @@ export class BackfillService {
     const name = PROVIDER_NAMES[args.provider];
     const provider = await createMarketDataProvider(name, this.deps.config, { sql: this.deps.sql, symbols: args.symbols, csvFile });
     const result = await this.deps.ingest.backfill(provider, args.symbols, args.interval, args.from, args.to);
+    if (args.interval === 'DAY' && result.firstNew.length > 0) await this.deps.afterDailyCandles?.(result.firstNew);
     return {
       inserted: result.inserted,
       skipped: result.skipped,

@@ -22,7 +22,7 @@ function intervalLiteral(interval: CandleIntervalName): string {
  */
 export async function upsertTickBuckets(
   sql: SqlExecutor,
-  interval: 'MINUTE' | 'DAY',
+  interval: CandleIntervalName,
   buckets: readonly CandleBucket[],
   source: string,
 ): Promise<{ symbol: string; ts: Date; volume: string }[]> {
@@ -60,15 +60,18 @@ export interface CandleInsertRow {
   candle: HistoryCandle;
 }
 
-/** Inserts rows that are not stored yet (ON CONFLICT DO NOTHING) in one statement; returns how many were new. */
+/**
+ * Inserts rows that are not stored yet (ON CONFLICT DO NOTHING) in one
+ * statement; returns, per symbol that got any, how many and the earliest new one.
+ */
 export async function insertCandlesIfAbsent(
   sql: SqlExecutor,
   interval: CandleIntervalName,
   rows: readonly CandleInsertRow[],
   source: string,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const [result] = await sql.query<{ inserted: number | string }>(
+): Promise<{ symbol: string; first: Date; n: number }[]> {
+  if (rows.length === 0) return [];
+  const result = await sql.query<{ symbol: string; first: Date | string; n: number | string }>(
     `WITH ins AS (
        INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
        SELECT u.symbol, ${intervalLiteral(interval)}, u.ts, u.open, u.high, u.low, u.close, u.adj_close, u.volume, $1
@@ -76,8 +79,8 @@ export async function insertCandlesIfAbsent(
                    $7::numeric[], $8::numeric[], $9::int8[])
          AS u(symbol, ts, open, high, low, close, adj_close, volume)
        ON CONFLICT DO NOTHING
-       RETURNING 1
-     ) SELECT count(*)::int AS inserted FROM ins`,
+       RETURNING symbol, ts
+     ) SELECT symbol, min(ts) AS first, count(*)::int AS n FROM ins GROUP BY symbol`,
     [
       source,
       rows.map((r) => r.symbol),
@@ -90,7 +93,7 @@ export async function insertCandlesIfAbsent(
       rows.map((r) => r.candle.volume),
     ],
   );
-  return Number(result?.inserted ?? 0);
+  return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
 }
 
 /**

@@ -1,5 +1,5 @@
 // Writes market data into stock_price: live ticks folded into the current
-// MINUTE and DAY candles (a constant number of statements per batch, whatever
+// MINUTE, HOUR and DAY candles (a constant number of statements per batch, whatever
 // its size), and bulk backfills that insert only what is missing.
 
 import { Decimal } from 'decimal.js';
@@ -14,7 +14,7 @@ import {
 } from '../../providers/market-data-provider.js';
 import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
-import { aggregateTicks, dayStart, minuteStart, tickProblem } from './tick-aggregation.js';
+import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
 /** One symbol's new price after a batch of ticks (what subscribers receive). */
 export interface PriceUpdate {
@@ -41,6 +41,8 @@ export interface BackfillResult {
   skipped: number;
   /** rejected rows and failed symbols, in the order met */
   errors: BackfillProblem[];
+  /** Each symbol that got new candles, with the time of its earliest new one. */
+  firstNew: { symbol: string; from: Date }[];
 }
 
 export interface IngestServiceOptions {
@@ -83,9 +85,9 @@ export class IngestService {
   }
 
   /**
-   * Folds ticks into their symbols' current MINUTE and DAY candles: at most
-   * four statements for any batch (partitions once a month, previous closes
-   * once a day, one upsert per interval). Returns one update per symbol.
+   * Folds ticks into their symbols' current MINUTE, HOUR and DAY candles: at
+   * most five statements for any batch (partitions once a month, previous
+   * closes once a day, one upsert per interval). Returns one update per symbol.
    */
   async ingestTicks(ticks: readonly Tick[], source = this.options.tickSource ?? 'live'): Promise<PriceUpdate[]> {
     const valid = ticks.filter((tick) => {
@@ -95,6 +97,7 @@ export class IngestService {
     });
     if (valid.length === 0) return [];
     const minutes = aggregateTicks(valid, minuteStart);
+    const hours = aggregateTicks(valid, hourStart);
     const days = aggregateTicks(valid, dayStart);
 
     const span = dateSpan(valid.map((t) => t.timestamp))!;
@@ -103,6 +106,7 @@ export class IngestService {
 
     const dayRows = await this.sql.transaction(async (tx) => {
       await upsertTickBuckets(tx, 'MINUTE', minutes, source);
+      await upsertTickBuckets(tx, 'HOUR', hours, source);
       return upsertTickBuckets(tx, 'DAY', days, source);
     });
     const dayVolume = new Map(dayRows.map((r) => [`${r.symbol}|${r.ts.getTime()}`, r.volume]));
@@ -169,8 +173,13 @@ export class IngestService {
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
       const inserted = await insertCandlesIfAbsent(this.sql, interval, rows, provider.name.slice(0, 20));
-      report.inserted += inserted;
-      report.skipped += rows.length - inserted;
+      let count = 0;
+      for (const { symbol, first, n } of inserted) {
+        count += n;
+        report.noteNew(symbol, first);
+      }
+      report.inserted += count;
+      report.skipped += rows.length - count;
     };
     const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
       const problem = candleProblem(candle);
@@ -219,8 +228,14 @@ class ReportBuilder {
   skipped = 0;
   private readonly errors: BackfillProblem[] = [];
   private omitted = 0;
+  private readonly firstNew = new Map<string, Date>();
 
   constructor(private readonly maxErrors: number) {}
+
+  noteNew(symbol: string, first: Date): void {
+    const known = this.firstNew.get(symbol);
+    if (!known || first < known) this.firstNew.set(symbol, first);
+  }
 
   problem(problem: BackfillProblem): void {
     const entry: BackfillProblem = { reason: problem.reason };
@@ -232,6 +247,7 @@ class ReportBuilder {
 
   result(): BackfillResult {
     const errors = this.omitted > 0 ? [...this.errors, { reason: `${this.omitted} more problems not listed` }] : this.errors;
-    return { inserted: this.inserted, skipped: this.skipped, errors };
+    const firstNew = [...this.firstNew].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, from]) => ({ symbol, from }));
+    return { inserted: this.inserted, skipped: this.skipped, errors, firstNew };
   }
 }

@@ -26,6 +26,10 @@ export function minuteStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 60_000) * 60_000);
 }
 
+export function hourStart(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+}
+
 /** UTC midnight of the instant's UTC date. */
 export function dayStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 86_400_000) * 86_400_000);

@@ -4,13 +4,15 @@ import type { CandleRow } from './stock.mapper.js';
 import type { CandlesArgs } from './stock.validation.js';
 
 type Interval = CandlesArgs['interval'];
+/** Intervals stored in stock_price (the candle_interval enum). */
+type StoredInterval = Exclude<Interval, 'WEEK' | 'MONTH'>;
 const DAY_MS = 86_400_000;
 /** Bars one US trading day (6.5 h) holds, per interval. */
-const BARS_PER_TRADING_DAY: Record<Interval, number> = { DAY: 1, HOUR: 7, MINUTE: 390 };
+const BARS_PER_TRADING_DAY: Record<StoredInterval, number> = { DAY: 1, HOUR: 7, MINUTE: 390 };
 
 const CANDLE_COLUMNS = Prisma.sql`p.ts, p.open, p.high, p.low, p.close, p.adj_close, p.volume`;
 
-function query(prisma: StockClient, symbols: readonly string[], interval: Interval, limit: number, from?: Date | null, to?: Date | null) {
+function query(prisma: StockClient, symbols: readonly string[], interval: StoredInterval, limit: number, from?: Date | null, to?: Date | null) {
   const conditions = [Prisma.sql`p.symbol = s.symbol`, Prisma.sql`p.interval = ${interval}::candle_interval`];
   if (from) conditions.push(Prisma.sql`p.ts >= ${from}`);
   if (to) conditions.push(Prisma.sql`p.ts <= ${to}`);
@@ -26,7 +28,7 @@ function query(prisma: StockClient, symbols: readonly string[], interval: Interv
 }
 
 /** Calendar span that holds `limit` bars of trading, with a week of slack for holidays and gaps. */
-export function likelyWindowMs(interval: Interval, limit: number): number {
+export function likelyWindowMs(interval: StoredInterval, limit: number): number {
   const tradingDays = Math.ceil(limit / BARS_PER_TRADING_DAY[interval]);
   return (Math.ceil((tradingDays * 7) / 5) + 7) * DAY_MS;
 }
@@ -47,6 +49,7 @@ export async function latestCandles(
   range: { from?: Date | null; to?: Date | null } = {},
   now = new Date(),
 ): Promise<CandleRow[]> {
+  if (interval === 'WEEK' || interval === 'MONTH') return aggregatedCandles(prisma, symbols, interval, limit, range);
   if (range.from) return query(prisma, symbols, interval, limit, range.from, range.to);
   const end = range.to ?? now;
   const windowStart = new Date(end.getTime() - likelyWindowMs(interval, limit));
@@ -57,4 +60,48 @@ export async function latestCandles(
   if (short.length === 0) return recent;
   const complete = recent.filter((row) => (found.get(row.symbol) ?? 0) >= limit);
   return [...complete, ...(await query(prisma, short, interval, limit, null, range.to))];
+}
+
+/** Slack around [from, to] on the daily candles so the periods at the edges are whole. */
+const PERIOD_SLACK = { WEEK: Prisma.sql`interval '7 days'`, MONTH: Prisma.sql`interval '31 days'` };
+
+/**
+ * WEEK and MONTH candles, newest first, aggregated in SQL from the DAY candles
+ * (stamped at UTC midnight of their New York trading date): a period is the
+ * Monday-start week or the month of that date, stamped at its start in
+ * America/New_York; first open, last close and adj_close, highest high,
+ * lowest low, summed volume. Only whole periods: [from, to] bounds the periods'
+ * starts, and every day of a period counts.
+ */
+function aggregatedCandles(
+  prisma: StockClient,
+  symbols: readonly string[],
+  interval: 'WEEK' | 'MONTH',
+  limit: number,
+  range: { from?: Date | null; to?: Date | null },
+): Promise<CandleRow[]> {
+  const unit = Prisma.raw(interval === 'WEEK' ? `'week'` : `'month'`);
+  const days = [Prisma.sql`p.symbol = s.symbol`, Prisma.sql`p.interval = 'DAY'::candle_interval`];
+  if (range.from) days.push(Prisma.sql`p.ts >= ${range.from}::timestamptz - ${PERIOD_SLACK[interval]}`);
+  if (range.to) days.push(Prisma.sql`p.ts <= ${range.to}::timestamptz + ${PERIOD_SLACK[interval]}`);
+  const periods = [Prisma.sql`true`];
+  if (range.from) periods.push(Prisma.sql`g.ts >= ${range.from}`);
+  if (range.to) periods.push(Prisma.sql`g.ts <= ${range.to}`);
+  return prisma.$queryRaw<CandleRow[]>`
+    SELECT s.symbol, d.ts, d.open, d.high, d.low, d.close, d.adj_close, d.volume
+    FROM unnest(${[...symbols]}::varchar[]) AS s(symbol)
+    CROSS JOIN LATERAL (
+      SELECT g.* FROM (
+        SELECT date_trunc(${unit}, p.ts AT TIME ZONE 'UTC') AT TIME ZONE 'America/New_York' AS ts,
+          (array_agg(p.open ORDER BY p.ts))[1] AS open, max(p.high) AS high, min(p.low) AS low,
+          (array_agg(p.close ORDER BY p.ts DESC))[1] AS close, (array_agg(p.adj_close ORDER BY p.ts DESC))[1] AS adj_close,
+          sum(p.volume)::int8 AS volume
+        FROM stock_price p
+        WHERE ${Prisma.join(days, ' AND ')}
+        GROUP BY 1
+      ) g
+      WHERE ${Prisma.join(periods, ' AND ')}
+      ORDER BY g.ts DESC
+      LIMIT ${limit}
+    ) d`;
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
 import type { Context } from '../../composition/context.js';
+import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
 import { StockConnection, StockFilter } from './stock.connection.js';
 import { Candle, CandleInterval, Quote, Stock } from './stock.type.js';
@@ -33,13 +34,15 @@ export class StockResolver {
   }
 
   @FieldResolver(() => [Candle], {
-    description: 'Candles oldest first: the latest `last` (1-1000, default 1000) within [from, to].',
+    description:
+      'Candles oldest first: the latest `last` (1-1000, default 1000) starting within [from, to]; a date alone is the start ' +
+      'of that day in UTC. An interval with no candles gives an empty list; a longer range is capped at `last` (the newest).',
   })
   candles(
     @Root() stock: Stock,
     @Arg('interval', () => CandleInterval, { defaultValue: CandleInterval.DAY }) interval: CandleInterval,
-    @Arg('from', () => Date, { nullable: true }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('from', () => DateOrDateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateOrDateTimeScalar, { nullable: true }) to: Date | null,
     @Arg('last', () => Int, { nullable: true }) last: number | null,
     @Ctx() ctx: Context,
   ): Promise<Candle[]> {

@@ -4,11 +4,15 @@ export enum CandleInterval {
   MINUTE = 'MINUTE',
   HOUR = 'HOUR',
   DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
 }
 
 registerEnumType(CandleInterval, {
   name: 'CandleInterval',
-  description: 'The length of time one candle covers.',
+  description:
+    'The length of time one candle covers. WEEK (from Monday) and MONTH are aggregated from the DAY candles of the ' +
+    'New York trading dates in them, and stamped at the period\'s start in America/New_York.',
 });
 
 @ObjectType({ description: 'A listed company, from the stock database.' })

@@ -44,7 +44,7 @@ export const stocksArgsSchema = z.object({
 
 export const candlesArgsSchema = z
   .object({
-    interval: z.enum(['MINUTE', 'HOUR', 'DAY']),
+    interval: z.enum(['MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH']),
     from: z.date().nullish(),
     to: z.date().nullish(),
     last: z

@@ -40,7 +40,10 @@ describe('backfill from the simulated provider', () => {
     expect(expected).toHaveLength(64); // weekdays of 2022 Q1 (the price path knows no holidays)
 
     const first = await ingest.backfill(provider, ['AAPL', 'MSFT'], 'DAY', day('2022-01-01'), day('2022-03-31'));
-    expect(first).toEqual({ inserted: 128, skipped: 0, errors: [] });
+    expect(first).toEqual({
+      inserted: 128, skipped: 0, errors: [],
+      firstNew: [{ symbol: 'AAPL', from: day('2022-01-03') }, { symbol: 'MSFT', from: day('2022-01-03') }],
+    });
     // 128 rows in chunks of 50: three INSERTs; partitions once for the whole range.
     expect(kinds(sql.statements)).toEqual(['SELECT', 'PARTITIONS', 'INSERT DAY', 'INSERT DAY', 'INSERT DAY']);
     const rows = await stored('AAPL', '2022-01-01', '2022-03-31');
@@ -56,7 +59,7 @@ describe('backfill from the simulated provider', () => {
     });
 
     const again = await new IngestService(db.sql).backfill(provider, ['AAPL', 'MSFT'], 'DAY', day('2022-01-01'), day('2022-03-31'));
-    expect(again).toEqual({ inserted: 0, skipped: 128, errors: [] });
+    expect(again).toEqual({ inserted: 0, skipped: 128, errors: [], firstNew: [] });
   });
 
   it('names unknown symbols and symbols whose provider failed, and still loads the others', async () => {
@@ -78,6 +81,7 @@ describe('backfill from the simulated provider', () => {
         { symbol: 'MSFT', reason: 'flaky: MSFT: HTTP 503' },
         { symbol: 'XOM', reason: 'high 0.5 is below low 2' },
       ],
+      firstNew: [{ symbol: 'XOM', from: day('2023-05-01') }],
     });
   });
 });
@@ -85,9 +89,14 @@ describe('backfill from the simulated provider', () => {
 describe('backfill from CSV files', () => {
   it('lands every row of the ok/ files, exactly as written, and nothing more on a second run', async () => {
     const ingest = new IngestService(db.sql);
-    expect(await ingest.backfill(new CsvProvider(fixture('ok/prices.csv')), [], 'DAY', null, null)).toEqual({ inserted: 4, skipped: 0, errors: [] });
-    expect(await ingest.backfill(new CsvProvider(fixture('ok/adjusted.csv')), [], 'DAY', null, null)).toEqual({ inserted: 2, skipped: 0, errors: [] });
-    expect(await ingest.backfill(new CsvProvider(fixture('ok/prices.csv')), [], 'DAY', null, null)).toEqual({ inserted: 0, skipped: 4, errors: [] });
+    expect(await ingest.backfill(new CsvProvider(fixture('ok/prices.csv')), [], 'DAY', null, null)).toEqual({
+      inserted: 4, skipped: 0, errors: [],
+      firstNew: [{ symbol: 'AAPL', from: day('2024-01-02') }, { symbol: 'MSFT', from: day('2024-01-02') }],
+    });
+    expect(await ingest.backfill(new CsvProvider(fixture('ok/adjusted.csv')), [], 'DAY', null, null)).toEqual({
+      inserted: 2, skipped: 0, errors: [], firstNew: [{ symbol: 'NVDA', from: day('2024-01-04') }],
+    });
+    expect(await ingest.backfill(new CsvProvider(fixture('ok/prices.csv')), [], 'DAY', null, null)).toEqual({ inserted: 0, skipped: 4, errors: [], firstNew: [] });
 
     expect(await stored('AAPL', '2024-01-02', '2024-01-02')).toEqual([
       { date: '2024-01-02', open: '187.150000', high: '188.440000', low: '183.885000', close: '185.640000', adjClose: null, volume: '82488700', source: 'csv' },
@@ -101,7 +110,7 @@ describe('backfill from CSV files', () => {
   it('skips rows outside [from, to] and rows of symbols not asked for', async () => {
     const report = await new IngestService(db.sql).backfill(new CsvProvider(fixture('ok/prices.csv')), ['MSFT'], 'DAY', day('2024-01-03'), day('2024-01-03'));
     // Two AAPL rows not asked for, MSFT 2024-01-02 outside the range, MSFT 2024-01-03 already stored.
-    expect(report).toEqual({ inserted: 0, skipped: 4, errors: [] });
+    expect(report).toEqual({ inserted: 0, skipped: 4, errors: [], firstNew: [] });
   });
 
   it('lands the good rows of not-ok/mixed.csv and names every bad one with its line and reason', async () => {
@@ -118,6 +127,7 @@ describe('backfill from CSV files', () => {
         { line: 8, symbol: 'TSLA', reason: 'unknown symbol TSLA' },
         { line: 10, symbol: 'AAPL', reason: 'unknown date "02/12/2024": expected YYYY-MM-DD' },
       ],
+      firstNew: [{ symbol: 'AAPL', from: day('2024-02-01') }],
     });
     expect((await stored('AAPL', '2024-02-01', '2024-02-29')).map((r) => r.date)).toEqual(['2024-02-01', '2024-02-09']);
   });
@@ -128,6 +138,7 @@ describe('backfill from CSV files', () => {
       inserted: 0,
       skipped: 0,
       errors: [{ line: 1, reason: 'header must be symbol,date,open,high,low,close,volume[,adj_close] in any order: missing date; unknown day' }],
+      firstNew: [],
     });
     const missing = await ingest.backfill(new CsvProvider(fixture('not-ok/missing.csv')), [], 'DAY', null, null);
     expect(missing.errors).toEqual([{ reason: expect.stringMatching(/^csv: cannot read .*missing\.csv: ENOENT$/) }]);

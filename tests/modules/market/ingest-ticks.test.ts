@@ -56,6 +56,15 @@ describe('ingestTicks', () => {
       row('2025-03-05T14:32:00Z', '188.000000', '188.000000', '188.000000', '188.000000', null, '5'),
     ]);
     expect(await candles('AAPL', 'DAY')).toEqual([row('2025-03-05T00:00:00Z', '190.000000', '191.000000', '188.000000', '188.000000', '188.000000', '680')]);
+    // Every tick so far fell in the 14:00 hour: one HOUR candle with the day's numbers and no adj_close.
+    expect(await candles('AAPL', 'HOUR')).toEqual([row('2025-03-05T14:00:00Z', '190.000000', '191.000000', '188.000000', '188.000000', null, '680')]);
+    // A tick in the next hour opens a new HOUR candle and changes only the DAY candle's close, high and volume.
+    await ingest.ingestTicks([tick('AAPL', '2025-03-05T15:00:01Z', '192.00', 20)]);
+    expect(await candles('AAPL', 'HOUR')).toEqual([
+      row('2025-03-05T14:00:00Z', '190.000000', '191.000000', '188.000000', '188.000000', null, '680'),
+      row('2025-03-05T15:00:00Z', '192.000000', '192.000000', '192.000000', '192.000000', null, '20'),
+    ]);
+    expect(await candles('AAPL', 'DAY')).toEqual([row('2025-03-05T00:00:00Z', '190.000000', '192.000000', '188.000000', '192.000000', '192.000000', '700')]);
     expect(await candles('MSFT', 'DAY')).toEqual([row('2025-03-05T00:00:00Z', '401.100000', '401.100000', '401.100000', '401.100000', '401.100000', '1000')]);
   });
 
@@ -75,11 +84,11 @@ describe('ingestTicks', () => {
     const updates = await ingest.ingestTicks(batch(30));
     expect(updates).toHaveLength(count);
     // The month's partitions once, the previous closes once a day, one upsert per interval.
-    expect(kinds(sql.statements)).toEqual(['PARTITIONS', 'SELECT', 'INSERT MINUTE', 'INSERT DAY']);
+    expect(kinds(sql.statements)).toEqual(['PARTITIONS', 'SELECT', 'INSERT MINUTE', 'INSERT HOUR', 'INSERT DAY']);
 
     sql.reset();
     await ingest.ingestTicks(batch(31));
-    expect(kinds(sql.statements)).toEqual(['INSERT MINUTE', 'INSERT DAY']);
+    expect(kinds(sql.statements)).toEqual(['INSERT MINUTE', 'INSERT HOUR', 'INSERT DAY']);
     const [dayCandle] = await db.sql.query<{ volume: string }>(
       `SELECT volume::text FROM stock_price WHERE symbol = 'S000' AND interval = 'DAY' AND ts = $1`,
       [`${day}T00:00:00Z`],
@@ -92,7 +101,7 @@ describe('ingestTicks', () => {
     const rows = await db.sql.query<{ partition: string }>(
       `SELECT tableoid::regclass::text AS partition FROM stock_price WHERE symbol = 'XOM' AND ts >= '2031-07-01' ORDER BY interval`,
     );
-    expect(rows.map((r) => r.partition)).toEqual(['stock_price_y2031m07', 'stock_price_y2031m07']);
+    expect(rows.map((r) => r.partition)).toEqual(['stock_price_y2031m07', 'stock_price_y2031m07', 'stock_price_y2031m07']);
   });
 
   it('drops ticks it cannot store, says why, and stores the rest', async () => {

@@ -143,7 +143,7 @@ describe('malformed requests', () => {
   });
 
   it('answers a date that is not ISO-8601 with BAD_USER_INPUT', async () => {
-    const { status, errors } = await t.graphql(`query($d: DateTime) { stock(symbol: "AAPL") { candles(from: $d) { close } } }`, { d: 'yesterday' });
+    const { status, errors } = await t.graphql(`query($d: DateOrDateTime) { stock(symbol: "AAPL") { candles(from: $d) { close } } }`, { d: 'yesterday' });
     expect(status).toBe(400);
     expect(errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });

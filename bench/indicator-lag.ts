@@ -1,0 +1,91 @@
+// Event-loop lag of the API process while the indicator job runs, next to idle.
+//   npm run bench:indicator-lag        (BENCH_DATABASE_URL to use another server; BENCH_SYMBOLS, default 500)
+// A fresh PostgreSQL database gets BENCH_SYMBOLS stocks with two years of daily
+// candles (weekdays); then, each measured with perf_hooks.monitorEventLoopDelay:
+// idle; the first full run (every symbol from its first candle: a first start),
+// in the worker pool and on the main thread in slices; the steady 5-minute run
+// (one new candle per symbol, folded into the saved states); and the job as it
+// was before (IndicatorService.recompute: every candle read, computed and
+// written in one pass).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { openStockDatabase } from '../src/db/database.js';
+import { IndicatorHistory } from '../src/modules/indicator/indicator-history.js';
+import { IndicatorService } from '../src/modules/indicator/indicator.service.js';
+import { createIndicatorCompute } from '../src/workers/indicator-pool.js';
+import { createBenchDatabase } from './support.js';
+
+const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 500);
+const DAYS = 2 * 365;
+
+interface Lag {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+async function lagDuring(run: () => Promise<unknown>): Promise<{ lag: Lag; ms: number; result: unknown }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const started = performance.now();
+  const result = await run();
+  const ms = performance.now() - started;
+  histogram.disable();
+  const toMs = (ns: number) => ns / 1e6;
+  return { lag: { p50: toMs(histogram.percentile(50)), p99: toMs(histogram.percentile(99)), max: toMs(histogram.max) }, ms, result };
+}
+
+const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const db = await createBenchDatabase('stock');
+try {
+  await db.sql.exec(`
+    INSERT INTO stock (symbol, name, sector, industry, exchange)
+      SELECT 'B' || lpad(i::text, 4, '0'), 'Bench ' || i, 'Technology', 'Software', 'NYSE' FROM generate_series(1, ${SYMBOLS}) AS i;
+    INSERT INTO stock_price (symbol, interval, ts, open, high, low, close, adj_close, volume, source)
+      SELECT s.symbol, 'DAY', d, c, c + 1, c - 1, c, c, 1000000 + (n * 7919) % 500000, 'bench'
+      FROM stock s
+      CROSS JOIN LATERAL (
+        SELECT d, row_number() OVER (ORDER BY d) AS n FROM generate_series(date_trunc('day', now()) - interval '${DAYS} days', date_trunc('day', now()) - interval '1 day', interval '1 day') AS d
+        WHERE extract(isodow FROM d) < 6
+      ) days
+      CROSS JOIN LATERAL (SELECT round((100 + 20 * sin(n / 15.0 + length(s.symbol) + right(s.symbol, 3)::int) + n * 0.05)::numeric, 2) AS c) price;
+    ANALYZE stock_price;`);
+  const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM stock_price`);
+  const stock = await openStockDatabase({ url: db.url, poolMax: 4 });
+  const rows: string[] = [];
+  const row = (what: string, r: { lag: Lag; ms: number }, extra = '') =>
+    rows.push(`| ${what} | ${r.lag.p50.toFixed(1)} | ${r.lag.p99.toFixed(1)} | ${r.lag.max.toFixed(1)} | ${(r.ms / 1000).toFixed(2)} s | ${extra} |`);
+
+  row('idle (3 s)', await lagDuring(() => idle(3000)));
+
+  const pooled = createIndicatorCompute(1);
+  await pooled.run([]); // start the worker (and tsx in it) before measuring
+  const history = new IndicatorHistory(stock.sql, pooled);
+  const full = await lagDuring(() => history.refresh());
+  const fullReport = full.result as Awaited<ReturnType<IndicatorHistory['refresh']>>;
+  row('first full run, worker pool (1 thread)', full, `${fullReport.symbols} symbols, ${fullReport.points} points`);
+
+  await db.sql.exec(`INSERT INTO stock_price (symbol, interval, ts, open, high, low, close, adj_close, volume, source)
+    SELECT symbol, 'DAY', date_trunc('day', now()), 101, 103, 99, 102, 102, 1234567, 'bench' FROM stock`);
+  const steady = await lagDuring(() => history.refresh());
+  const steadyReport = steady.result as Awaited<ReturnType<IndicatorHistory['refresh']>>;
+  row('5-minute run: one new candle per symbol, from saved states', steady, `${steadyReport.incremental} incremental, ${steadyReport.points} points`);
+
+  await db.sql.exec(`TRUNCATE technical_indicator, indicator_state`);
+  const inline = new IndicatorHistory(stock.sql, createIndicatorCompute(0));
+  const sliced = await lagDuring(() => inline.refresh());
+  row('first full run, main thread in slices (INDICATOR_WORKERS=0)', sliced, `${(sliced.result as { symbols: number }).symbols} symbols`);
+
+  await db.sql.exec(`TRUNCATE technical_indicator, indicator_state`);
+  const before = await lagDuring(() => new IndicatorService(stock.prisma).recompute());
+  row('the job before this change (one pass over every candle)', before, `${(before.result as Map<string, unknown>).size} symbols`);
+
+  await pooled.close();
+  await stock.close();
+  console.log(`\nIndicator job vs event-loop lag: ${SYMBOLS} symbols, ${n.toLocaleString('en')} daily candles, PostgreSQL, Node ${process.version}\n`);
+  console.log('| run | lag p50 (ms) | lag p99 (ms) | lag max (ms) | duration | |');
+  console.log('|---|---|---|---|---|---|');
+  for (const line of rows) console.log(line);
+} finally {
+  await db.drop();
+}
