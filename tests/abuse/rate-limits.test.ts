@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,5 +278,48 @@ describe('cost weighting (the plugin on its own Apollo server)', () => {
     expect(await run('{ a b c }', ip)).toMatchObject({ status: 429, remaining: '0' });
     // The refused operation's units still count, so a client that keeps trying stays refused until the window ends.
     expect(await run('{ cheap }', ip)).toMatchObject({ status: 429 });
+  });
+});
+
+describe('when Redis stops answering', () => {
+  // A "Redis" that completes ioredis's handshake (HELLO 3, two CLIENT SETINFO) and then never replies:
+  // the client is ready, and every command hangs.
+  const sockets: Socket[] = [];
+  let silent: Server;
+  let redis: Redis;
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => socket.write('%1\r\n+proto\r\n:3\r\n+OK\r\n+OK\r\n'));
+    });
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', () => done()));
+    const { port } = silent.address() as { port: number };
+    redis = new Redis({ host: '127.0.0.1', port, enableReadyCheck: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    redis.on('error', () => undefined);
+    await redis.connect();
+    expect(redis.status).toBe('ready');
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((done) => silent?.close(done));
+  });
+
+  it('answers from the in-process limiter instead of waiting, still enforcing the budget', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_ANONYMOUS_PER_HOUR: '3', RATE_LIMIT_AVERAGE_COST: '1' }).rateLimits;
+    const limits = new RateLimits(config, { redis, keyPrefix: 'silent:' });
+    const decisions = [];
+    for (let i = 0; i < 4; i += 1) decisions.push(await limits.consume({ viewer: null, ip: '192.0.2.77' }, 1));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+    expect(decisions.map((d) => d.remaining)).toEqual([2, 1, 0, 0]);
+  });
+
+  it('keeps the login throttle working in memory', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOGIN_MAX_FAILURES_PER_ACCOUNT: '2' }).rateLimits;
+    const throttle = new LoginThrottle(config, { redis, keyPrefix: 'silent:' });
+    await throttle.recordFailure('b@example.com', '192.0.2.78');
+    expect(await throttle.blockedFor('b@example.com', '192.0.2.78')).toBeNull();
+    await throttle.recordFailure('b@example.com', '192.0.2.78');
+    expect(await throttle.blockedFor('b@example.com', '192.0.2.78')).toBeGreaterThan(0);
   });
 });
