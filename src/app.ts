@@ -23,7 +23,11 @@ import { checkHealth, type HealthCheck } from './http/health.js';
 import { createPlaygroundHandler } from './http/playground.js';
 import { createLogger, type Logger } from './log.js';
 import { AccessTokens } from './modules/auth/access-token.js';
-import { AuthService } from './modules/auth/auth.service.js';
+import { AuthService, credentialsFromHeaders } from './modules/auth/auth.service.js';
+import { ApiKeyVerifier } from './modules/api-key/api-key.service.js';
+import { clientIp } from './http/client-ip.js';
+import { LoginThrottle, RateLimits } from './ratelimit/rate-limits.js';
+import { rateLimitPlugin } from './ratelimit/rate-limit-plugin.js';
 import { RefreshTokens } from './modules/auth/refresh-tokens.js';
 import { migrationsDir } from './paths.js';
 import type { EventBus } from './realtime/event-bus.js';
@@ -54,6 +58,8 @@ export interface App {
   /** The scheduled jobs (quotes, indicators, retention); started by startJobs(). */
   readonly jobs: readonly Job[];
   readonly scheduler: Scheduler;
+  /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
+  readonly rateLimits: RateLimits;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
   startJobs(): void;
   /** Keeps technical_indicator complete (the indicators job and backfills call it). */
@@ -112,6 +118,13 @@ async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
   };
 }
 
+function logRateLimits(config: Config, logger: Logger): void {
+  const limits = config.rateLimits;
+  if (!limits.enabled) return logger.warn('RATE_LIMITS=off: no request budgets and no login throttling');
+  const budgets = { anonymousPerHour: limits.anonymousPerHour, freePerHour: limits.freePerHour, proPerHour: limits.proPerHour, costUnit: limits.averageCost };
+  if (limits.defaultsMultiplier !== 1) logger.info(budgets, `development: rate-limit defaults are ${limits.defaultsMultiplier}x the production ones`);
+}
+
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
@@ -133,7 +146,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await prepareStockDatabase(stockDb, config, logger);
 
     const schema = await buildAppSchema();
-    const apollo = createApolloServer({ schema, logger, introspection: config.introspection, maxQueryDepth: config.maxQueryDepth });
+    const limitStore = { redis: realtime.redis, keyPrefix: config.redisKeyPrefix };
+    const rateLimits = new RateLimits(config.rateLimits, limitStore);
+    logRateLimits(config, logger);
+    const apollo = createApolloServer({
+      schema,
+      logger,
+      introspection: config.introspection,
+      maxQueryDepth: config.maxQueryDepth,
+      // The query-cost rule stores its estimate on the context; until it runs, every operation costs 1.
+      plugins: [rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => (contextValue as { cost?: { requested?: number } }).cost?.requested ?? 1 })],
+    });
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
@@ -147,14 +170,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
       logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
     }
+    const apiKeyVerifier = new ApiKeyVerifier(userDb.prisma, (err) => logger.warn({ err }, 'could not record an API key use'));
     const auth = new AuthService(
       userDb.prisma,
       new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
       new RefreshTokens(userDb.prisma, config.refreshTokenTtlDays),
       config.passwordHashCost,
+      apiKeyVerifier,
+      new LoginThrottle(config.rateLimits, limitStore),
     );
     const market = createMarketDependencies(config, stockDb.sql);
-    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, cache: realtime.cache, bus: realtime.bus, market };
+    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
@@ -169,7 +195,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
-      createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
+      Object.assign(
+        createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(credentialsFromHeaders(req.headers))),
+        { clientIp: clientIp(req, config.trustedProxies) },
+      );
     const handleGraphQL = createGraphQLHandler(apollo, contextFor);
 
     const cors = parseCorsOrigins(config.corsOrigins);
@@ -218,6 +247,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       publishPrice: (update) => publishPrice(realtime.bus, realtime.cache, update),
       jobs,
       scheduler,
+      rateLimits,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,
       startupIndicators,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-ip.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -53,6 +54,16 @@ const environmentSchema = z.object({
   // --- Indicator history and worker threads (issue 9) ---
   INDICATOR_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(16).default(1),
   INDICATOR_HISTORY_ON_START: booleanFlag.optional(),
+  // Rate limits, login throttling, trusted proxies (src/ratelimit, src/http/client-ip.ts)
+  RATE_LIMITS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
+  RATE_LIMIT_FREE_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
+  RATE_LIMIT_PRO_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
+  RATE_LIMIT_AVERAGE_COST: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(10_000).default(10),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(86_400).default(900),
+  TRUSTED_PROXIES: z.string().default(''),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -105,6 +116,25 @@ export interface Config {
    * background at start-up (default: as jobsEnabled).
    */
   indicators: { workers: number; historyOnStart: boolean };
+  /** Request budgets and login throttling; see src/ratelimit/rate-limits.ts. */
+  rateLimits: RateLimitConfig;
+  /** Peers whose X-Forwarded-For is believed (parsed TRUSTED_PROXIES). */
+  trustedProxies: TrustedProxies;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Cost units per hour: requests per hour times averageCost. */
+  anonymousPerHour: number;
+  freePerHour: number;
+  proPerHour: number;
+  /** What a request of average cost consumes; a budget of N requests an hour holds N × averageCost units. */
+  averageCost: number;
+  /** Development multiplies every default by this (10); production and test use 1. */
+  defaultsMultiplier: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginFailureWindowSeconds: number;
 }
 
 /** Only for development and tests; production refuses to start without JWT_SECRET. */
@@ -112,6 +142,33 @@ export const DEVELOPMENT_JWT_SECRET = 'marketgraph-development-secret-do-not-use
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+function rateLimitConfig(e: z.output<typeof environmentSchema>): RateLimitConfig {
+  if (e.RATE_LIMITS === 'off' && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid environment variable RATE_LIMITS: off is refused when NODE_ENV=production');
+  }
+  const multiplier = e.NODE_ENV === 'development' ? 10 : 1;
+  const requests = (given: number | undefined, fallback: number) => (given ?? fallback * multiplier);
+  return {
+    enabled: e.RATE_LIMITS === 'on',
+    anonymousPerHour: requests(e.RATE_LIMIT_ANONYMOUS_PER_HOUR, 100) * e.RATE_LIMIT_AVERAGE_COST,
+    freePerHour: requests(e.RATE_LIMIT_FREE_PER_HOUR, 1_000) * e.RATE_LIMIT_AVERAGE_COST,
+    proPerHour: requests(e.RATE_LIMIT_PRO_PER_HOUR, 10_000) * e.RATE_LIMIT_AVERAGE_COST,
+    averageCost: e.RATE_LIMIT_AVERAGE_COST,
+    defaultsMultiplier: multiplier,
+    loginMaxFailuresPerAccount: requests(e.LOGIN_MAX_FAILURES_PER_ACCOUNT, 10),
+    loginMaxFailuresPerIp: requests(e.LOGIN_MAX_FAILURES_PER_IP, 100),
+    loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
+  };
+}
+
+function trustedProxiesOf(list: string): TrustedProxies {
+  try {
+    return parseTrustedProxies(list);
+  } catch (error) {
+    throw new ConfigError(`Invalid environment variable TRUSTED_PROXIES: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -164,5 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     csvImportDir: e.CSV_IMPORT_DIR,
     // --- Indicator history and worker threads (issue 9) ---
     indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
+    rateLimits: rateLimitConfig(e),
+    trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),
   };
 }

@@ -17,6 +17,7 @@ import type { EventBus } from '../realtime/event-bus.js';
 import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { lazyObject } from '../lib/lazy-object.js';
+import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
@@ -30,6 +31,7 @@ export interface Context extends RequestContext {
     customScreeners: CustomScreenerService;
     indicators: IndicatorService;
     live: LiveService;
+    apiKeys: ApiKeyService;
     /** null until app.ts passes ContextDependencies.market */
     backfill: BackfillService | null;
   };
@@ -42,6 +44,8 @@ export interface ContextDependencies {
   auth: AuthService;
   cache: Cache;
   bus: EventBus;
+  /** The process-wide API key verifier (its cache is cleared when a key is revoked). */
+  apiKeyVerifier: ApiKeyVerifier;
   /** Market-data ingestion (backfill mutation); see createMarketDependencies. */
   market?: MarketDependencies;
 }
@@ -66,6 +70,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
     indicators: () => new IndicatorService(deps.stockDb, deps.cache),
     live: () => new LiveService(deps.bus, services.stocks, services.indicators),
+    apiKeys: () => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { guardTextArguments } from '../graphql/text-input.js';
 import { buildSchema } from '../graphql/type-graphql.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
+import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
 import { LiveResolver } from '../modules/live/live.resolver.js';
 import { BackfillResolver } from '../modules/market/backfill.resolver.js';
 import { CollectionResolver, UserCollectionsResolver } from '../modules/collection/collection.resolver.js';
@@ -22,6 +23,7 @@ export const resolvers = [
   StockConnectionResolver,
   StockIndicatorsResolver,
   AuthResolver,
+  ApiKeyResolver,
   CollectionResolver,
   UserCollectionsResolver,
   InterestResolver,

@@ -3,7 +3,7 @@ import { UnauthenticatedError, ForbiddenError } from './errors.js';
 export type AccountRole = 'USER' | 'ADMIN';
 export type SubscriptionTier = 'FREE' | 'PRO';
 
-/** Who is calling, from a verified access token. */
+/** Who is calling, from a verified access token or API key (an API key acts as its owner, with their role and tier). */
 export interface Viewer {
   accountId: string;
   role: AccountRole;
@@ -20,7 +20,7 @@ export interface AuthState {
 /** The viewer, or UNAUTHENTICATED saying why (no token, or what was wrong with it). */
 export function requireViewer(auth: AuthState): Viewer {
   if (auth.viewer) return auth.viewer;
-  throw new UnauthenticatedError(auth.authError ?? 'You must be signed in to do this: send "Authorization: Bearer <accessToken>"');
+  throw new UnauthenticatedError(auth.authError ?? 'You must be signed in to do this: send "Authorization: Bearer <accessToken>" or an API key ("Authorization: ApiKey <key>" or "X-Api-Key")');
 }
 
 export function requireAdmin(auth: AuthState): Viewer {

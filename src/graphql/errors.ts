@@ -29,9 +29,10 @@ export class ForbiddenError extends GraphQLError {
 }
 
 export class RateLimitedError extends GraphQLError {
-  constructor(retryAfterSeconds: number) {
-    super(`Too many requests; retry in ${retryAfterSeconds} s`, {
-      extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  /** `retryAfter`: whole seconds until a retry can succeed (the Retry-After header carries the same). */
+  constructor(retryAfter: number, message = `Too many requests; retry in ${retryAfter} s`) {
+    super(message, {
+      extensions: { code: 'RATE_LIMITED', retryAfter },
     });
   }
 }

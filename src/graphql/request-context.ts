@@ -7,6 +7,8 @@ import type { AuthState } from './auth.js';
  */
 export interface RequestContext extends AuthState {
   requestId: string;
+  /** The caller's address (X-Forwarded-For only from TRUSTED_PROXIES); rate limits and login throttling key on it. */
+  clientIp?: string;
   /** Present on websocket operations: lets a subscription close a client that stopped reading. */
   connection?: { closeSlowConsumer(): void };
 }

@@ -58,6 +58,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // The cheapest scrypt cost config allows: tests hash many passwords.
     PASSWORD_HASH_COST: '12',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // Suites make hundreds of requests from one IP; tests/abuse/rate-limits.test.ts turns them on.
+    RATE_LIMITS: 'off',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `mgtest:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
   });

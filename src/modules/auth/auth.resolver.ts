@@ -17,10 +17,11 @@ export class AuthResolver {
     return ctx.services.auth.register(parseInput(registerSchema, input));
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in; a wrong email or password is UNAUTHENTICATED, without saying which.' })
+  @Mutation(() => AuthPayload, { description:
+      'Signs in; a wrong email or password is UNAUTHENTICATED, without saying which. After 10 failures for an email (100 for an IP) within 15 minutes every attempt is RATE_LIMITED until the window ends.' })
   login(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: Context): Promise<AuthPayload> {
     const input = parseInput(loginSchema, { email, password });
-    return ctx.services.auth.login(input.email, input.password);
+    return ctx.services.auth.login(input.email, input.password, ctx.clientIp);
   }
 
   @Mutation(() => AuthPayload, {

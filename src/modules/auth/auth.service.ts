@@ -1,12 +1,46 @@
 import type { UserClient } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { AuthState, Viewer } from '../../graphql/auth.js';
-import { BadUserInputError, UnauthenticatedError } from '../../graphql/errors.js';
+import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../../graphql/errors.js';
 import { bearerToken, type AccessTokens } from './access-token.js';
 import type { AuthPayload, User } from './auth.type.js';
 import type { RegisterInput } from './auth.validation.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { RefreshTokens } from './refresh-tokens.js';
+
+/** What a caller presented: the Authorization header (Bearer or ApiKey) and/or an X-Api-Key header. */
+export interface Credentials {
+  authorization?: string | undefined;
+  apiKey?: string | undefined;
+}
+
+/** Credentials from HTTP headers (node's lower-cased header names). */
+export function credentialsFromHeaders(headers: Record<string, string | string[] | undefined>): Credentials {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  return { authorization: first(headers.authorization), apiKey: first(headers['x-api-key']) };
+}
+
+/** Credentials from graphql-ws connectionParams: `authorization` ("Bearer …" | "ApiKey …"), `accessToken`, `x-api-key` or `apiKey`. */
+export function credentialsFromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Credentials {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const accessToken = text(params?.accessToken);
+  return {
+    authorization: text(params?.authorization) ?? text(params?.Authorization) ?? (accessToken ? `Bearer ${accessToken}` : undefined),
+    apiKey: text(params?.['x-api-key']) ?? text(params?.apiKey),
+  };
+}
+
+/** Checks API keys (src/modules/api-key). */
+export interface ApiKeyAuthenticator {
+  verify(key: string): Promise<AuthState>;
+}
+
+/** Failed sign-ins per account and IP (src/ratelimit). */
+export interface LoginGuard {
+  blockedFor(email: string, ip: string): Promise<number | null>;
+  recordFailure(email: string, ip: string): Promise<void>;
+  recordSuccess(email: string): Promise<void>;
+}
 
 type AccountRow = { id: string; email: string; fullName: string; role: string; tier: string; createdAt: Date };
 
@@ -27,13 +61,22 @@ export class AuthService {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
     private readonly passwordHashCost: number,
+    private readonly apiKeys?: ApiKeyAuthenticator,
+    private readonly loginGuard?: LoginGuard,
   ) {}
 
-  /** Who sent this request, from its Authorization header. A bad token is remembered, not thrown. */
-  async authenticate(authorizationHeader: string | undefined): Promise<AuthState> {
-    if (!authorizationHeader) return { viewer: null };
-    const token = bearerToken(authorizationHeader);
-    if (!token) return { viewer: null, authError: 'Authorization header must be "Bearer <accessToken>"' };
+  /**
+   * Who sent this request: `Authorization: Bearer <accessToken>`, `Authorization: ApiKey <key>`
+   * or `X-Api-Key: <key>`. A bad credential is remembered, not thrown. A bare string is an Authorization header.
+   */
+  async authenticate(credentials: Credentials | string | undefined): Promise<AuthState> {
+    const { authorization, apiKey } = typeof credentials === 'string' || credentials === undefined ? { authorization: credentials } : credentials;
+    const keyFromHeader = authorization?.match(/^ApiKey\s+(\S+)\s*$/i)?.[1];
+    const key = apiKey?.trim() || keyFromHeader;
+    if (key) return this.apiKeys ? this.apiKeys.verify(key) : { viewer: null, authError: 'API keys are not accepted here' };
+    if (!authorization) return { viewer: null };
+    const token = bearerToken(authorization);
+    if (!token) return { viewer: null, authError: 'Authorization header must be "Bearer <accessToken>" or "ApiKey <key>"' };
     const result = await this.accessTokens.verify(token);
     return 'viewer' in result ? { viewer: result.viewer } : { viewer: null, authError: result.error };
   }
@@ -49,12 +92,19 @@ export class AuthService {
     }
   }
 
-  async login(email: string, password: string): Promise<AuthPayload> {
+  /** `ip` keys the per-IP failure budget; once this email or IP has spent its failures, even a right password is refused. */
+  async login(email: string, password: string, ip = 'unknown'): Promise<AuthPayload> {
+    const wait = await this.loginGuard?.blockedFor(email, ip);
+    if (wait != null) throw new RateLimitedError(wait, `Too many failed sign-ins; retry in ${wait} s`);
     const account = await this.db.account.findUnique({ where: { email } });
     const valid = account
       ? await verifyPassword(password, account.passwordHash)
       : (await verifyPassword(password, await this.decoy()), false);
-    if (!account || !valid) throw new UnauthenticatedError('Email or password is incorrect');
+    if (!account || !valid) {
+      await this.loginGuard?.recordFailure(email, ip);
+      throw new UnauthenticatedError('Email or password is incorrect');
+    }
+    await this.loginGuard?.recordSuccess(email);
     return this.signIn(account);
   }
 
