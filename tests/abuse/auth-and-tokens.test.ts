@@ -15,13 +15,14 @@ INSERT INTO "categorical_filter" ("id", "key", "label", "column_name", "options"
 const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken } }`;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const NOT_VALID = 'Access token is not valid';
-const WRONG_SCHEME = 'Authorization header must be "Bearer <accessToken>"';
+const WRONG_SCHEME = 'Authorization header must be "Bearer <accessToken>" or "ApiKey <key>"';
 
 let t: TestApp;
 let owner: SignedUpUser;
 let intruder: SignedUpUser;
 let collectionId: string;
 let screenerId: string;
+let apiKeyId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
@@ -31,6 +32,7 @@ beforeAll(async () => {
       createCollection(input: { name: "Owner's list", symbols: ["AAPL"] }) { id }
       createCustomScreener(input: { name: "Owner's screener", categorical: [{ filterId: "1", values: ["Technology"] }] }) { id }
       markStock(input: { symbol: "AAPL", note: "owner's secret", targetPrice: 250 }) { id }
+      createApiKey(name: "Owner's key") { apiKey { id } }
     }`,
     {},
     owner.headers,
@@ -38,6 +40,7 @@ beforeAll(async () => {
   expect(made.errors).toBeUndefined();
   collectionId = made.data!.createCollection.id;
   screenerId = made.data!.createCustomScreener.id;
+  apiKeyId = made.data!.createApiKey.apiKey.id;
 });
 afterAll(() => t?.close());
 
@@ -149,7 +152,7 @@ describe('refresh token reuse', () => {
  * Every argument of type ID in the schema, as Type.field.argument, with what it names.
  * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
  */
-const USER_OWNED: Record<string, { kind: 'collection' | 'screener'; query: string; variables: (id: string) => Record<string, unknown> }> = {
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey'; query: string; variables: (id: string) => Record<string, unknown> }> = {
   'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
   'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
@@ -158,13 +161,14 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener'; query: strin
   'Query.customScreener.id': { kind: 'screener', query: `query($id: ID!) { customScreener(id: $id) { name results { totalCount edges { node { symbol } } } } }`, variables: (id) => ({ id }) },
   'Mutation.updateCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { updateCustomScreener(id: $id, input: { name: "Taken" }) { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
+  'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
 };
 /** ID-typed input fields that name shared catalogue rows, not anything a user owns. */
 const CATALOGUE_IDS = new Set(['NumericCriterionInput.filterId', 'CategoricalCriterionInput.filterId']);
 
 async function ownerState() {
   const { data, errors } = await t.graphql(
-    `query($c: ID!, $s: ID!) { collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } }`,
+    `query($c: ID!, $s: ID!) { collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name } }`,
     { c: collectionId, s: screenerId },
     owner.headers,
   );
@@ -175,6 +179,7 @@ const ORIGINAL = {
   collection: { name: "Owner's list", stocks: [{ symbol: 'AAPL' }] },
   customScreener: { name: "Owner's screener" },
   myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
+  apiKeys: [{ name: "Owner's key" }],
 };
 
 describe('a signed-in user reaching for another user’s objects (IDOR)', () => {
@@ -196,7 +201,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
-    const ownerId = operation.kind === 'collection' ? collectionId : screenerId;
+    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId }[operation.kind];
     const foreign = await t.graphql(operation.query, operation.variables(ownerId), intruder.headers);
     const unknown = await t.graphql(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
     expect(foreign.data).toBeNull();
@@ -223,7 +228,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it('never sees the owner’s objects in its own lists', async () => {
-    const { data } = await t.graphql(`{ collections { id } myScreeners { id } myStockInterests { id } me { collections { id } } }`, {}, intruder.headers);
-    expect(data).toEqual({ collections: [], myScreeners: [], myStockInterests: [], me: { collections: [] } });
+    const { data } = await t.graphql(`{ collections { id } myScreeners { id } myStockInterests { id } apiKeys { id } me { collections { id } } }`, {}, intruder.headers);
+    expect(data).toEqual({ collections: [], myScreeners: [], myStockInterests: [], apiKeys: [], me: { collections: [] } });
   });
 });
