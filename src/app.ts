@@ -15,6 +15,7 @@ import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partit
 import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './composition/apollo.js';
 import { formatError } from './graphql/format-error.js';
+import { guardRules } from './graphql/guards/index.js';
 import { createContext, type Context } from './composition/context.js';
 import { buildAppSchema } from './composition/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
@@ -127,7 +128,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await prepareStockDatabase(stockDb, config, logger);
 
     const schema = await buildAppSchema();
-    const apollo = createApolloServer({ schema, logger, introspection: config.introspection, maxQueryDepth: config.maxQueryDepth });
+    // One rule set object for both transports (src/graphql/guards).
+    const guardRuleSet = guardRules(config.guards);
+    const apollo = createApolloServer({ schema, logger, guards: config.guards, rules: guardRuleSet });
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
@@ -155,7 +158,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cleanups.push(() => scheduler.stop());
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
       createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(req.headers.authorization));
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor);
+    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards);
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
@@ -186,6 +189,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       authenticate: (header) => auth.authenticate(header),
       createContext: (authState, operationId) => createContext(contextDependencies, operationId, authState),
       formatError: formatError(logger),
+      guards: config.guards,
+      rules: guardRuleSet,
       limits: config.websocket,
     });
 
