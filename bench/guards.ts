@@ -37,11 +37,11 @@ async function post(query: string): Promise<string> {
 const probe = () => post('{ __typename }');
 
 /** Runs `attack` from ATTACKERS loops until the probes are done (or MAX_ATTACKS), measuring the probe meanwhile. */
-async function during(attack: () => Promise<unknown>): Promise<{ latency: LatencySummary; attacks: number }> {
+async function during(attack: () => Promise<unknown>, maxAttacks = MAX_ATTACKS): Promise<{ latency: LatencySummary; attacks: number }> {
   let done = false;
   let attacks = 0;
   const loops = Array.from({ length: ATTACKERS }, async () => {
-    while (!done && attacks < MAX_ATTACKS) {
+    while (!done && attacks < maxAttacks) {
       attacks += 1;
       await attack().catch(() => undefined);
     }
@@ -61,10 +61,17 @@ function wsFlood(): Promise<number> {
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
     socket.on('message', (data) => {
       if (JSON.parse(data.toString()).type !== 'connection_ack') return;
-      for (let i = 0; i < 19_000 && socket.readyState === WebSocket.OPEN; i += 1) {
-        socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: '{ __typename }' } }));
-        socket.send(JSON.stringify({ id: String(i), type: 'complete' }));
-      }
+      // 100 pairs per turn of the event loop, so the server's close is seen and ends the flood.
+      let i = 0;
+      const burst = () => {
+        for (const end = i + 100; i < end && i < 19_000 && socket.readyState === WebSocket.OPEN; i += 1) {
+          socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: '{ __typename }' } }));
+          socket.send(JSON.stringify({ id: String(i), type: 'complete' }));
+        }
+        if (i < 19_000 && socket.readyState === WebSocket.OPEN) setImmediate(burst);
+        else if (socket.readyState === WebSocket.OPEN) socket.close();
+      };
+      burst();
     });
   });
 }
@@ -78,7 +85,7 @@ for (const [name, query] of [['alias bomb (1,000 × candles(last:500))', aliasBo
   rows.push({ attack: name, answer, attacks, p50: latency.p50Ms.toFixed(2), p99: latency.p99Ms.toFixed(2) });
 }
 const closeCode = await wsFlood();
-const flood = await during(wsFlood);
+const flood = await during(wsFlood, 200);
 rows.push({ attack: 'websocket flood (19,000 subscribe/complete)', answer: `close ${closeCode}`, attacks: flood.attacks, p50: flood.latency.p50Ms.toFixed(2), p99: flood.latency.p99Ms.toFixed(2) });
 
 console.log(`\n{ __typename } latency of another client, ${PROBES} sequential probes per row (ms)\n`);
