@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([t?.close(), prod?.close()]));
 
 describe('documents built to burn CPU', () => {
-  it('walks each of the 26 chained fragments once in depth and cost, and answers the chain from one collection pass', async () => {
+  it('walks each of the 26 chained fragments once in depth and cost, and answers the chain with { __typename }', async () => {
     const document = parse(fragmentChain());
     const depthProbe = { fragmentWalks: 0 };
     const costProbe = { fragmentWalks: 0 };
