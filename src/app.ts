@@ -15,6 +15,7 @@ import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partit
 import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './composition/apollo.js';
 import { formatError } from './graphql/format-error.js';
+import { guardRules } from './graphql/guards/index.js';
 import { createContext, type Context } from './composition/context.js';
 import { buildAppSchema } from './composition/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
@@ -23,10 +24,11 @@ import { checkHealth, type HealthCheck } from './http/health.js';
 import { createPlaygroundHandler } from './http/playground.js';
 import { createLogger, type Logger } from './log.js';
 import { AccessTokens } from './modules/auth/access-token.js';
-import { AuthService, credentialsFromHeaders } from './modules/auth/auth.service.js';
+import { AuthService, credentialsFromConnectionParams, credentialsFromHeaders } from './modules/auth/auth.service.js';
+import { RateLimitedError } from './graphql/errors.js';
 import { ApiKeyVerifier } from './modules/api-key/api-key.service.js';
 import { clientIp } from './http/client-ip.js';
-import { LoginThrottle, RateLimits } from './ratelimit/rate-limits.js';
+import { LoginThrottle, RateLimits, rateLimitPoints } from './ratelimit/rate-limits.js';
 import { rateLimitPlugin } from './ratelimit/rate-limit-plugin.js';
 import { RefreshTokens } from './modules/auth/refresh-tokens.js';
 import { migrationsDir } from './paths.js';
@@ -149,13 +151,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const limitStore = { redis: realtime.redis, keyPrefix: config.redisKeyPrefix };
     const rateLimits = new RateLimits(config.rateLimits, limitStore);
     logRateLimits(config, logger);
+    // One rule set object for both transports (src/graphql/guards).
+    const guardRuleSet = guardRules(config.guards);
     const apollo = createApolloServer({
       schema,
       logger,
-      introspection: config.introspection,
-      maxQueryDepth: config.maxQueryDepth,
-      // The query-cost rule stores its estimate on the context; until it runs, every operation costs 1.
-      plugins: [rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => (contextValue as { cost?: { requested?: number } }).cost?.requested ?? 1 })],
+      guards: config.guards,
+      rules: guardRuleSet,
+      // Budgets are spent in cost units: the guard plugin's estimate, at least 1 (see rateLimitPoints).
+      plugins: [rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) })],
     });
     await apollo.start();
     cleanups.push(() => apollo.stop());
@@ -199,7 +203,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(credentialsFromHeaders(req.headers))),
         { clientIp: clientIp(req, config.trustedProxies) },
       );
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor);
+    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards);
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
@@ -227,9 +231,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       server,
       schema,
       logger,
-      authenticate: (header) => auth.authenticate(header),
-      createContext: (authState, operationId) => createContext(contextDependencies, operationId, authState),
+      authenticate: (params) => auth.authenticate(credentialsFromConnectionParams(params)),
+      createContext: (authState, operationId, ip) => Object.assign(createContext(contextDependencies, operationId, authState), { clientIp: ip }),
+      clientIp: (req) => clientIp(req, config.trustedProxies),
+      // The same budgets as HTTP, spent per operation.
+      beforeOperation: async ({ viewer, ip, cost }) => {
+        const decision = await rateLimits.consume({ viewer, ip }, rateLimitPoints(cost));
+        return decision.allowed ? undefined : new RateLimitedError(decision.resetSeconds);
+      },
       formatError: formatError(logger),
+      guards: config.guards,
+      rules: guardRuleSet,
       limits: config.websocket,
     });
 

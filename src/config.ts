@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-ip.js';
+import type { GuardLimits } from './graphql/guards/limits.js';
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.coerce.number({ message: 'expected a whole number' }).int().min(min).max(max).default(fallback);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -42,7 +46,18 @@ const environmentSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(365).default(30),
   PASSWORD_HASH_COST: z.coerce.number({ message: 'expected a whole number' }).int().min(12).max(20).default(15),
-  GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'expected a whole number' }).int().min(2).max(50).default(12),
+  // Query guards (guards helper): limits every operation passes on HTTP and websocket.
+  GRAPHQL_MAX_DEPTH: wholeNumber(2, 50, 10),
+  GRAPHQL_MAX_ALIASES: wholeNumber(0, 1_000, 15),
+  GRAPHQL_MAX_DIRECTIVES: wholeNumber(0, 1_000, 50),
+  GRAPHQL_MAX_TOKENS: wholeNumber(100, 100_000, 2_000),
+  GRAPHQL_MAX_COST: wholeNumber(10, 10_000_000, 5_000),
+  GRAPHQL_MAX_DOCUMENT_CHARS: wholeNumber(1_000, 1_000_000, 15_000),
+  WS_MAX_SOCKETS_PER_IP: wholeNumber(1, 100_000, 50),
+  WS_MAX_SOCKETS_PER_USER: wholeNumber(1, 100_000, 20),
+  WS_MESSAGE_RATE: wholeNumber(1, 100_000, 50),
+  WS_MESSAGE_BURST: wholeNumber(1, 100_000, 100),
+  // End of query guards.
   MARKET_DATA_PROVIDER: z.enum(['simulated', 'yahoo', 'csv']).default('simulated'),
   YAHOO_BASE_URL: z
     .string()
@@ -88,11 +103,20 @@ export interface Config {
   /** Run the scheduled jobs (quotes, indicators, retention) in this process. Default: on, except in tests. */
   jobsEnabled: boolean;
   /** Websocket limits; see src/realtime/graphql-ws-server.ts. */
-  websocket: { maxSubscriptionsPerClient: number; maxBufferedBytes: number; connectionInitTimeoutMs: number };
+  websocket: {
+    maxSubscriptionsPerClient: number;
+    maxBufferedBytes: number;
+    connectionInitTimeoutMs: number;
+    maxSocketsPerIp: number;
+    maxSocketsPerUser: number;
+    messageRatePerSecond: number;
+    messageBurst: number;
+  };
   introspection: boolean;
   /** Serve the GraphiQL playground to browsers at GET /graphql. Default: on, except in production. */
   playgroundEnabled: boolean;
-  maxQueryDepth: number;
+  /** Query guards (src/graphql/guards): depth, aliases, directives, tokens, cost, size, introspection. */
+  guards: GuardLimits;
   /** Browser origins allowed to call the API; `*` for any. */
   corsOrigins: string;
   /** HMAC key of access tokens; every API process must share it. */
@@ -205,10 +229,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSubscriptionsPerClient: e.WS_MAX_SUBSCRIPTIONS,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
+      maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      messageRatePerSecond: e.WS_MESSAGE_RATE,
+      messageBurst: e.WS_MESSAGE_BURST,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     playgroundEnabled: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
-    maxQueryDepth: e.GRAPHQL_MAX_DEPTH,
+    guards: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDocumentChars: e.GRAPHQL_MAX_DOCUMENT_CHARS,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    },
     // Development serves any origin (a Vite dev server on another port); production only those listed.
     corsOrigins: e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : '*'),
     jwtSecret: e.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,

@@ -11,4 +11,6 @@ export interface RequestContext extends AuthState {
   clientIp?: string;
   /** Present on websocket operations: lets a subscription close a client that stopped reading. */
   connection?: { closeSlowConsumer(): void };
+  /** The operation's estimated cost (src/graphql/guards/cost.ts), set before it runs; the rate limiter weighs by it. */
+  cost?: { requested: number; limit: number };
 }

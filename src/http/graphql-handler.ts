@@ -1,9 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { checkDocumentText, type GuardLimits } from '../graphql/guards/index.js';
 import type { RequestContext } from '../graphql/request-context.js';
 
 /** Bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
+
+/** Variables (as JSON text) above this are refused with 413: no operation here needs more. */
+export const MAX_VARIABLES_CHARS = 100_000;
+
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
+/** Codes of errors in a well-formed request: application/json clients get them with 200, as the GraphQL-over-HTTP spec asks. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX']);
 
 class HttpError extends Error {
   constructor(
@@ -40,10 +50,38 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
 }
 
+function prefersGraphQLResponse(accept: string | undefined): boolean {
+  return accept?.toLowerCase().includes(GRAPHQL_RESPONSE_JSON) ?? false;
+}
+
+/** A guard's refusal, in the media type the client asked for, without Apollo ever parsing the document. */
+function sendGuardError(res: ServerResponse, accept: string | undefined, error: GraphQLError): void {
+  const modern = prefersGraphQLResponse(accept);
+  res.writeHead(modern ? 400 : 200, { 'content-type': `${modern ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8` });
+  const { message, extensions } = error.toJSON();
+  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+}
+
+/** The query text and variables of a single request, wherever they were sent. */
+function documentOf(body: unknown, url: URL): { query?: unknown; variables?: unknown } {
+  if (body && typeof body === 'object' && !Array.isArray(body)) return body as { query?: unknown; variables?: unknown };
+  return { query: url.searchParams.get('query') ?? undefined, variables: url.searchParams.get('variables') ?? undefined };
+}
+
+function isRequestErrorBody(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    return parsed.data === undefined && !!parsed.errors?.length && parsed.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
+  } catch {
+    return false;
+  }
+}
+
 /** Hands one node:http request to Apollo Server and writes its answer back. */
 export function createGraphQLHandler<TContext extends RequestContext>(
   apollo: ApolloServer<TContext>,
   contextFor: (req: IncomingMessage) => Promise<TContext>,
+  limits: Pick<GuardLimits, 'maxDocumentChars' | 'maxTokens'>,
 ) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
@@ -52,6 +90,15 @@ export function createGraphQLHandler<TContext extends RequestContext>(
     } catch (error) {
       if (error instanceof HttpError) return sendError(res, error.status, error.message);
       throw error;
+    }
+    if (Array.isArray(body)) return sendError(res, 400, 'Batched requests are not supported: send one operation per request');
+    const { query, variables } = documentOf(body, url);
+    if (variables !== undefined && (typeof variables === 'string' ? variables : JSON.stringify(variables)).length > MAX_VARIABLES_CHARS) {
+      return sendError(res, 413, `Variables are larger than ${MAX_VARIABLES_CHARS} characters`);
+    }
+    if (typeof query === 'string') {
+      const refused = checkDocumentText(query, limits);
+      if (refused) return sendGuardError(res, req.headers.accept, refused);
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -64,6 +111,9 @@ export function createGraphQLHandler<TContext extends RequestContext>(
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      // Apollo answers 400 for parse and validation errors in every media type; the spec wants 200 for application/json.
+      const legacy = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+      if (legacy && res.statusCode === 400 && isRequestErrorBody(response.body.string)) res.statusCode = 200;
       res.end(response.body.string);
       return;
     }

@@ -147,3 +147,13 @@ export class LoginThrottle {
     await this.perAccount.limiter.delete(email.toLowerCase()).catch(() => undefined);
   }
 }
+
+/**
+ * What an operation spends from its budget: its estimated cost, at least 1
+ * (`{ __typename }` is not free). An operation refused as too complex spends
+ * 1, not its estimate, so a client's mistake does not empty its budget.
+ */
+export function rateLimitPoints(cost: { requested: number; limit: number } | undefined): number {
+  if (!cost || cost.requested > cost.limit) return 1;
+  return Math.max(1, Math.ceil(cost.requested));
+}

@@ -1,13 +1,15 @@
-import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AuthState } from '../graphql/auth.js';
+import type { AuthState, Viewer } from '../graphql/auth.js';
+import { DEFAULT_GUARD_LIMITS, validateOperation, type GuardLimits } from '../graphql/guards/index.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
 import { sharedSubscribe } from './shared-execution.js';
+import { SocketCounter, TokenBucket, tokenExpiresAt } from './socket-guards.js';
 
 export interface WebSocketLimits {
   /** Active subscriptions one socket may hold; the next one gets a RATE_LIMITED error. @default 200 */
@@ -18,6 +20,14 @@ export interface WebSocketLimits {
   connectionInitTimeoutMs: number;
   /** Largest message a client may send; bigger ones close the socket (1009). @default 65_536 */
   maxPayloadBytes: number;
+  /** Open sockets per client IP in this process; the next is closed with 4430. @default 50 */
+  maxSocketsPerIp: number;
+  /** Open sockets per account in this process; the next is closed with 4430. @default 20 */
+  maxSocketsPerUser: number;
+  /** Messages per second a socket may send on average; beyond the burst it is closed with 4429. @default 50 */
+  messageRatePerSecond: number;
+  /** @default 100 */
+  messageBurst: number;
 }
 
 export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
@@ -25,25 +35,48 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   maxBufferedBytes: 1_048_576,
   connectionInitTimeoutMs: 3_000,
   maxPayloadBytes: 65_536,
+  maxSocketsPerIp: 50,
+  maxSocketsPerUser: 20,
+  messageRatePerSecond: 50,
+  messageBurst: 100,
 };
+
+export interface OperationGate {
+  viewer: Viewer | null;
+  ip: string;
+  cost: { requested: number; limit: number };
+}
 
 export interface GraphQLWebSocketOptions {
   server: Server;
   schema: GraphQLSchema;
   logger: Logger;
-  /** Checks the token a client sent in connection_init (as `authorization: "Bearer …"` or `accessToken`). */
-  authenticate(authorizationHeader: string | undefined): Promise<AuthState>;
-  /** A fresh context (loaders, services) per subscription operation. */
-  createContext(auth: AuthState, operationId: string): RequestContext;
+  /** Checks the credentials a client sent as connection_init's payload (a bearer token or an API key). */
+  authenticate(connectionParams: Readonly<Record<string, unknown>> | undefined): Promise<AuthState>;
+  /** A fresh context (loaders, services) per operation, for a client at `ip`. */
+  createContext(auth: AuthState, operationId: string, ip: string): RequestContext;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** The same limits and rule set object Apollo validates HTTP operations with. */
+  guards?: GuardLimits;
+  rules?: readonly ValidationRule[];
+  /** The client's address; the integrator passes the trusted-proxy aware one. @default req.socket.remoteAddress */
+  clientIp?(req: IncomingMessage): string;
+  /** Runs after validation and cost, before each operation (the rate limiter); an error refuses the operation. */
+  beforeOperation?(ctx: OperationGate): Promise<GraphQLError | undefined>;
   limits?: Partial<WebSocketLimits>;
 }
 
 /** How long a slow consumer has to take its close frame before the TCP connection is cut. */
 const SLOW_CONSUMER_GRACE_MS = 1_000;
+/** setTimeout's largest delay; tokens live at most a day, so this only guards against bad clocks. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 type ConnectionExtra = {
   auth?: AuthState;
+  ip: string;
+  /** Epoch ms at which the socket's access token expires. */
+  expiresAt?: number;
+  release: (() => void)[];
 };
 
 function tokenHeader(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
@@ -53,27 +86,60 @@ function tokenHeader(params: Readonly<Record<string, unknown>> | undefined): str
   return undefined;
 }
 
+/** UNAUTHENTICATED for an operation on a socket whose token has expired; undefined while it is valid. */
+export function expiredTokenError(expiresAt: number | undefined, now = Date.now()): GraphQLError | undefined {
+  if (expiresAt === undefined || now < expiresAt) return undefined;
+  return new GraphQLError('Access token has expired: reconnect with a fresh token (connectionParams)', { extensions: { code: 'UNAUTHENTICATED' } });
+}
+
 /**
  * graphql-ws on the HTTP server's /graphql path. Apart from the protocol
- * (which graphql-ws enforces: 4400, 4408, 4409, 4429), this adds auth in
- * connection_init (a bad token closes with 4403), a cap on subscriptions per
- * client, slow-consumer protection, and execution and serialisation once per
- * event of identical subscriptions.
+ * (which graphql-ws enforces: 4400, 4408, 4409, 4429 on a second init), this
+ * adds: auth in connection_init (a bad token closes with 4403) and at every
+ * operation (an expired token gets UNAUTHENTICATED, and the socket is closed
+ * with 4403 when it expires); the same validation, cost and introspection
+ * policy as HTTP; caps on sockets per IP and per account (4430) and on
+ * messages per socket (4429); a cap on subscriptions per client;
+ * slow-consumer protection; execution and serialisation once per event of
+ * identical subscriptions.
+ *
+ * Queries and mutations are served too, with the same auth and rules as
+ * over HTTP: Apollo Client setups that route every operation over the
+ * socket would otherwise break, and a rule that holds on both transports
+ * leaves nothing to gain by switching.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
   const limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.limits };
+  const guards = options.guards ?? DEFAULT_GUARD_LIMITS;
+  const rules = options.rules ?? [];
+  const clientIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
+  const perIp = new SocketCounter(limits.maxSocketsPerIp);
+  const perUser = new SocketCounter(limits.maxSocketsPerUser);
+  const extras = new WeakMap<WebSocket, ConnectionExtra>();
   const wss = new WebSocketServer({ server: options.server, path: '/graphql', maxPayload: limits.maxPayloadBytes });
-  // Registered before graphql-ws's own listener, so every message it sends goes through the wrapper.
-  wss.on('connection', (socket) => wrapSocketSend(socket));
+
+  // Registered before graphql-ws's own listener: it sees every message first, and wraps every send.
+  wss.on('connection', (socket, req) => {
+    wrapSocketSend(socket);
+    const ip = clientIp(req);
+    const extra: ConnectionExtra = { ip, release: [] };
+    extras.set(socket, extra);
+    socket.once('close', () => extra.release.splice(0).forEach((release) => release()));
+    if (!perIp.acquire(ip)) {
+      socket.close(AppCloseCode.TooManySockets, `At most ${limits.maxSocketsPerIp} sockets per client address`);
+      return;
+    }
+    extra.release.push(() => perIp.release(ip));
+    const bucket = new TokenBucket(limits.messageRatePerSecond, limits.messageBurst);
+    socket.on('message', () => {
+      if (bucket.take() || socket.readyState !== socket.OPEN) return;
+      options.logger.warn({ ip }, 'closing a websocket that sent too many messages');
+      socket.close(AppCloseCode.TooManyMessages, `More than ${limits.messageRatePerSecond} messages per second`);
+    });
+  });
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let operations = 0;
 
-  /**
-   * A client that stopped reading: graphql-ws waits for each send to complete,
-   * so its subscriptions back up in their bounded queues (event-stream.ts)
-   * rather than in memory; once one overflows, or the socket's own buffer
-   * passes the limit, the client is closed.
-   */
   function closeSlowConsumer(socket: WebSocket, why: string): void {
     if (socket.readyState !== socket.OPEN) return;
     options.logger.warn({ why }, 'closing a websocket that stopped reading');
@@ -83,24 +149,45 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
-  const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
+  const disposable = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       subscribe: sharedSubscribe,
       jsonMessageReplacer,
       async onConnect(ctx) {
-        const auth = await options.authenticate(tokenHeader(ctx.connectionParams));
+        const socket = ctx.extra.socket;
+        const extra = extras.get(socket);
+        if (!extra || socket.readyState !== socket.OPEN) return false;
+        const auth = await options.authenticate(ctx.connectionParams);
         // A token that was sent but is not valid: refuse the connection (4403), as the protocol intends.
         if (auth.authError) return false;
-        ctx.extra.auth = auth;
+        if (auth.viewer) {
+          const accountId = auth.viewer.accountId;
+          if (!perUser.acquire(accountId)) {
+            socket.close(AppCloseCode.TooManySockets, `At most ${limits.maxSocketsPerUser} sockets per account`);
+            return false;
+          }
+          extra.release.push(() => perUser.release(accountId));
+          // API keys do not expire; a bearer token closes the socket when it does.
+          extra.expiresAt = tokenExpiresAt(tokenHeader(ctx.connectionParams));
+          if (extra.expiresAt !== undefined) {
+            const timer = setTimeout(
+              () => socket.close(AppCloseCode.TokenExpired, 'Access token expired: reconnect with a fresh one'),
+              Math.min(Math.max(extra.expiresAt - Date.now(), 0), MAX_TIMER_MS),
+            );
+            timer.unref();
+            extra.release.push(() => clearTimeout(timer));
+          }
+        }
+        extra.auth = auth;
         return true;
       },
-      context: (ctx, id) => ({
-        ...options.createContext(ctx.extra.auth ?? { viewer: null }, `ws-${++operations}-${id}`),
-        connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
-      }),
-      onSubscribe(ctx) {
+      async onSubscribe(ctx, id, payload) {
+        const extra = extras.get(ctx.extra.socket);
+        const auth = extra?.auth ?? { viewer: null };
+        const expired = expiredTokenError(extra?.expiresAt);
+        if (expired) return [expired];
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerClient) {
           return [
@@ -109,7 +196,29 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
             }),
           ];
         }
-        return undefined;
+        const checked = validateOperation(options.schema, rules, guards, payload);
+        if (!('document' in checked)) return [...checked];
+        const refused = await options.beforeOperation?.({ viewer: auth.viewer, ip: extra?.ip ?? 'unknown', cost: checked.cost });
+        if (refused) return [refused];
+        const contextValue: RequestContext = {
+          ...options.createContext(auth, `ws-${++operations}-${id}`, extra?.ip ?? 'unknown'),
+          cost: checked.cost,
+          connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
+        };
+        return {
+          schema: options.schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onOperation(_ctx, _id, _payload, args, result) {
+        const operation = getOperationAST(args.document, args.operationName);
+        if (operation?.operation === 'subscription' || Symbol.asyncIterator in result) return undefined;
+        const cost = (args.contextValue as RequestContext).cost;
+        const single = result as ExecutionResult;
+        return { ...single, extensions: { ...single.extensions, cost } };
       },
       onNext(ctx, _id, _payload, _args, result) {
         const socket = ctx.extra.socket;
@@ -132,4 +241,3 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     },
   };
 }
-

@@ -9,7 +9,7 @@ const SUBSCRIPTIONS = 200;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MARKET), env: { WS_MAX_BUFFERED_BYTES: '65536' } });
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MARKET), env: { WS_MAX_BUFFERED_BYTES: '65536', WS_MESSAGE_BURST: '1000' } });
 });
 afterAll(() => t?.close());
 

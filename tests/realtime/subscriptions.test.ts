@@ -12,7 +12,7 @@ let t: TestApp;
 let wsUrl: string;
 const clients: Client[] = [];
 beforeAll(async () => {
-  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MARKET) });
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MARKET), env: { WS_MESSAGE_BURST: '1000' } });
   wsUrl = t.url.replace('http', 'ws');
 });
 afterAll(async () => {

@@ -2,9 +2,14 @@ import type { Context } from '../../composition/context.js';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from '../../graphql/type-graphql.js';
 import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
+import { rowsCost, seriesRows, type ComplexityEstimatorArgs } from '../../graphql/guards/index.js';
 import { Stock } from '../stock/stock.type.js';
 import { IndicatorPoint } from './indicator.type.js';
-import { indicatorSeriesArgsSchema } from './indicator.validation.js';
+import { indicatorSeriesArgsSchema, MAX_INDICATOR_POINTS } from './indicator.validation.js';
+
+/** Cost: the daily points it returns (`last`, or the days between from and to) times the cost of one. */
+const seriesCost = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
+  rowsCost(seriesRows(args, MAX_INDICATOR_POINTS, 86_400_000), childComplexity);
 
 @Resolver(() => Stock)
 export class StockIndicatorsResolver {
@@ -19,6 +24,7 @@ export class StockIndicatorsResolver {
   }
 
   @FieldResolver(() => [IndicatorPoint], {
+    complexity: seriesCost,
     description:
       'Indicators at each daily candle, oldest first: the latest `last` (1-1000, default 1000) within [from, to] (a date ' +
       'alone is the start of that day in UTC). One point per stored daily candle.',

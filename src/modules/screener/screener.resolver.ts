@@ -11,6 +11,11 @@ import {
   Screener,
 } from './screener.type.js';
 import { resultsArgsSchema, runScreenerSchema } from './screener.validation.js';
+import { pageCost, type ComplexityEstimatorArgs } from '../../graphql/guards/index.js';
+
+/** Cost: its page (`input.first`) times the cost of one row. */
+const runScreenerCost = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
+  pageCost((args.input as { first?: unknown } | undefined)?.first, childComplexity);
 
 @Resolver(() => Screener)
 export class ScreenerResolver {
@@ -30,6 +35,7 @@ export class ScreenerResolver {
   }
 
   @Query(() => StockConnection, {
+    complexity: runScreenerCost,
     description: 'Active, non-blacklisted stocks meeting every criterion, in `sort` order (default MARKET_CAP DESC).',
   })
   runScreener(@Arg('input', () => ScreenerInput) input: ScreenerInput, @Ctx() ctx: Context): Promise<StockConnection> {

@@ -2,9 +2,16 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graph
 import type { Context } from '../../composition/context.js';
 import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
+import { rowsCost, seriesRows, type ComplexityEstimatorArgs } from '../../graphql/guards/index.js';
 import { StockConnection, StockFilter } from './stock.connection.js';
 import { Candle, CandleInterval, Quote, Stock } from './stock.type.js';
-import { candlesArgsSchema, stocksArgsSchema, symbolSchema } from './stock.validation.js';
+import { candlesArgsSchema, MAX_CANDLES, stocksArgsSchema, symbolSchema } from './stock.validation.js';
+
+const MS_PER_CANDLE: Record<string, number> = { MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 7 * 86_400_000, MONTH: 28 * 86_400_000 };
+
+/** Cost: the candles it returns (`last`, or the span of from/to in its interval) times the cost of one. */
+const candlesCost = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
+  rowsCost(seriesRows(args, MAX_CANDLES, MS_PER_CANDLE[String(args.interval)] ?? MS_PER_CANDLE.DAY!), childComplexity);
 
 @Resolver(() => Stock)
 export class StockResolver {
@@ -34,6 +41,7 @@ export class StockResolver {
   }
 
   @FieldResolver(() => [Candle], {
+    complexity: candlesCost,
     description:
       'Candles oldest first: the latest `last` (1-1000, default 1000) starting within [from, to]; a date alone is the start ' +
       'of that day in UTC. An interval with no candles gives an empty list; a longer range is capped at `last` (the newest).',

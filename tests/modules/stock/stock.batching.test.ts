@@ -10,7 +10,7 @@ const PAGE_QUERY = `query($first: Int) {
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MANY_STOCKS) });
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(MANY_STOCKS), env: { GRAPHQL_MAX_ALIASES: '20' } });
 });
 afterAll(() => t?.close());
 
