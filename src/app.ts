@@ -232,6 +232,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       schema,
       logger,
       authenticate: (params) => auth.authenticate(credentialsFromConnectionParams(params)),
+      isStillSignedIn: (viewer) => auth.isStillSignedIn(viewer),
       createContext: (authState, operationId, ip) => Object.assign(createContext(contextDependencies, operationId, authState), { clientIp: ip }),
       clientIp: (req) => clientIp(req, config.trustedProxies),
       // The same budgets as HTTP, spent per operation.

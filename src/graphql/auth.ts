@@ -8,6 +8,8 @@ export interface Viewer {
   accountId: string;
   role: AccountRole;
   tier: SubscriptionTier;
+  /** The sign-in (refresh-token family) a bearer token was issued for; absent for API keys. */
+  sessionId?: string;
 }
 
 /** The part of the context that says who is calling. */

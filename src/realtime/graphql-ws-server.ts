@@ -53,6 +53,13 @@ export interface GraphQLWebSocketOptions {
   logger: Logger;
   /** Checks the credentials a client sent as connection_init's payload (a bearer token or an API key). */
   authenticate(connectionParams: Readonly<Record<string, unknown>> | undefined): Promise<AuthState>;
+  /**
+   * Asked before every operation of a signed-in socket: false when its sign-in
+   * has ended since connection_init (logout, refresh-token replay). The
+   * operation then gets UNAUTHENTICATED and the socket is closed with 4403.
+   * @default always true
+   */
+  isStillSignedIn?(viewer: Viewer): Promise<boolean>;
   /** A fresh context (loaders, services) per operation, for a client at `ip`. */
   createContext(auth: AuthState, operationId: string, ip: string): RequestContext;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
@@ -188,6 +195,12 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         const auth = extra?.auth ?? { viewer: null };
         const expired = expiredTokenError(extra?.expiresAt);
         if (expired) return [expired];
+        if (auth.viewer && options.isStillSignedIn && !(await options.isStillSignedIn(auth.viewer))) {
+          const socket = ctx.extra.socket;
+          // After the error message, so the client learns why before the close.
+          setImmediate(() => socket.close(AppCloseCode.TokenExpired, 'Signed out: reconnect with a fresh token'));
+          return [new GraphQLError('This sign-in has ended (signed out): sign in again and reconnect', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerClient) {
           return [

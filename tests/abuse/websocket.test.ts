@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { AccessTokens } from '../../src/modules/auth/access-token.js';
 import { expiredTokenError } from '../../src/realtime/graphql-ws-server.js';
 import { AppCloseCode } from '../../src/realtime/close-codes.js';
-import { signUp } from '../support/accounts.js';
+import { signUp, type SignedUpUser } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 const MARKET = readFileSync(new URL('../modules/stock/fixtures/market.sql', import.meta.url), 'utf8');
@@ -130,6 +130,29 @@ describe('the access token of a socket', () => {
     expect(me.payload.data.me.id).toBeTruthy();
     expect(await client.closed).toBe(AppCloseCode.TokenExpired);
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime());
+  });
+});
+
+describe('a socket whose sign-in ends', () => {
+  it.each([
+    ['logout of that sign-in', (user: SignedUpUser) => ({ query: 'mutation($r: String) { logout(refreshToken: $r) }', variables: { r: user.refreshToken } })],
+    ['logout of every sign-in', () => ({ query: 'mutation { logout }', variables: {} })],
+  ])('after %s gets UNAUTHENTICATED for me and createCollection, writes nothing, and is closed with 4403', async (_, logout) => {
+    const user = await signUp(t, 'ws-logout');
+    const client = await connect(t, { authorization: user.headers.authorization });
+    expect((await client.run('{ me { id } }')).payload.data.me.id).toBe(user.accountId);
+    const { query, variables } = logout(user);
+    expect((await t.graphql(query, variables, user.headers)).errors).toBeUndefined();
+
+    const me = await client.run('{ me { id } }');
+    expect(me.type).toBe('error');
+    expect(me.payload[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(await client.closed).toBe(AppCloseCode.TokenExpired);
+    const again = await connect(t, { authorization: user.headers.authorization });
+    const created = await again.run('mutation { createCollection(input: { name: "after logout" }) { id } }');
+    expect(created.payload[0].extensions.code).toBe('UNAUTHENTICATED');
+    const [{ n }] = await t.user.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM custom_collection WHERE name = 'after logout'`);
+    expect(n).toBe(0);
   });
 });
 

@@ -19,7 +19,7 @@ export class AccessTokens {
 
   async sign(viewer: Viewer, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ role: viewer.role, tier: viewer.tier })
+    const token = await new SignJWT({ role: viewer.role, tier: viewer.tier, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(viewer.accountId)
       .setIssuer(ISSUER)
@@ -37,7 +37,8 @@ export class AccessTokens {
       const role = payload.role as AccountRole;
       const tier = payload.tier as SubscriptionTier;
       if (!payload.sub || !ROLES.includes(role) || !TIERS.includes(tier)) return { error: 'Access token is not valid' };
-      return { viewer: { accountId: payload.sub, role, tier } };
+      const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+      return { viewer: { accountId: payload.sub, role, tier, ...(sessionId ? { sessionId } : {}) } };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { error: 'Access token has expired: get a new one with refreshToken' };
       return { error: 'Access token is not valid' };

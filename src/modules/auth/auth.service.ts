@@ -6,7 +6,10 @@ import { bearerToken, type AccessTokens } from './access-token.js';
 import type { AuthPayload, User } from './auth.type.js';
 import type { RegisterInput } from './auth.validation.js';
 import { hashPassword, verifyPassword } from './password.js';
-import type { RefreshTokens } from './refresh-tokens.js';
+import type { IssuedRefreshToken, RefreshTokens } from './refresh-tokens.js';
+
+/** How long one process trusts its last answer to "is this sign-in still live?". */
+export const SESSION_CHECK_TTL_MS = 5_000;
 
 /** What a caller presented: the Authorization header (Bearer or ApiKey) and/or an X-Api-Key header. */
 export interface Credentials {
@@ -55,6 +58,7 @@ function toUser(row: AccountRow): User {
 export class AuthService {
   /** Verified against when an email is unknown, so a miss costs as long as a hit (no account probing by timing). */
   private decoyHash?: Promise<string>;
+  private readonly sessionChecks = new Map<string, { live: boolean; at: number }>();
 
   constructor(
     private readonly db: UserClient,
@@ -117,11 +121,29 @@ export class AuthService {
 
   /** Ends the sign-in of `refreshToken`, or every sign-in of the viewer when none is given. */
   async logout(viewer: Viewer, refreshToken: string | undefined): Promise<boolean> {
+    // This process forgets at once; other processes within SESSION_CHECK_TTL_MS.
+    this.sessionChecks.clear();
     if (refreshToken === undefined) {
       await this.refreshTokens.revokeAll(viewer.accountId);
       return true;
     }
     return this.refreshTokens.revokeByToken(viewer.accountId, refreshToken);
+  }
+
+  /**
+   * Whether a viewer's credential still stands: its sign-in not ended by logout
+   * or replay. A bearer token is otherwise valid until it expires; the websocket
+   * asks this on every operation, because a socket outlives many requests.
+   * Answers are cached for SESSION_CHECK_TTL_MS per process.
+   */
+  async isStillSignedIn(viewer: Viewer): Promise<boolean> {
+    if (!viewer.sessionId) return true;
+    const cached = this.sessionChecks.get(viewer.sessionId);
+    if (cached && Date.now() - cached.at < SESSION_CHECK_TTL_MS) return cached.live;
+    const live = await this.refreshTokens.isSessionLive(viewer.sessionId);
+    if (this.sessionChecks.size > 10_000) this.sessionChecks.clear();
+    this.sessionChecks.set(viewer.sessionId, { live, at: Date.now() });
+    return live;
   }
 
   async me(viewer: Viewer): Promise<User> {
@@ -135,9 +157,9 @@ export class AuthService {
     return this.payload(account, await this.refreshTokens.issue(account.id));
   }
 
-  private async payload(account: AccountRow, refresh: { token: string; expiresAt: Date }): Promise<AuthPayload> {
+  private async payload(account: AccountRow, refresh: IssuedRefreshToken): Promise<AuthPayload> {
     const user = toUser(account);
-    const access = await this.accessTokens.sign({ accountId: user.id, role: user.role, tier: user.tier });
+    const access = await this.accessTokens.sign({ accountId: user.id, role: user.role, tier: user.tier, sessionId: refresh.familyId });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

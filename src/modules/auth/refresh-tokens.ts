@@ -16,6 +16,8 @@ function lostRace(): UnauthenticatedError {
 export interface IssuedRefreshToken {
   token: string;
   expiresAt: Date;
+  /** The sign-in this token belongs to; access tokens carry it as `sid`. */
+  familyId: string;
 }
 
 function hashOf(token: string): string {
@@ -37,7 +39,7 @@ export class RefreshTokens {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlDays * DAY_MS);
     await this.db.refreshToken.create({ data: { id, accountId, familyId, tokenHash: hashOf(token), expiresAt } });
-    return { token, expiresAt };
+    return { token, expiresAt, familyId };
   }
 
   /** Retires `token` and returns its account with a successor in the same family. */
@@ -85,6 +87,12 @@ export class RefreshTokens {
     if (!row || row.accountId !== accountId) return false;
     await this.revokeFamily(row.familyId);
     return true;
+  }
+
+  /** Whether the sign-in still has a token that was neither rotated away nor revoked (logout, replay). */
+  async isSessionLive(familyId: string): Promise<boolean> {
+    const live = await this.db.refreshToken.findFirst({ where: { familyId, revokedAt: null }, select: { id: true } });
+    return live !== null;
   }
 
   async revokeAll(accountId: string): Promise<void> {
