@@ -11,6 +11,7 @@ import { DEVELOPMENT_JWT_SECRET, type Config } from './config.js';
 import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget, type StockClient, type UserClient } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
+import { checkReadiness } from './http/health.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
 import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './composition/apollo.js';
@@ -36,6 +37,10 @@ import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
+import { CircuitBreaker } from './cache/circuit-breaker.js';
+import { quoteCacheKey } from './realtime/topics.js';
+import type { CachedQuote } from './modules/stock/stock.mapper.js';
+import { withDefaultTimeouts } from './db/targets.js';
 
 export interface App {
   readonly config: Config;
@@ -92,11 +97,18 @@ async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
     const bus = new MemoryEventBus(logger);
     return { cache, bus, close: async () => void (await Promise.all([cache.close(), bus.close()])) };
   }
-  const redis = await connectRedis(config.redisUrl, 'marketgraph');
-  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber');
+  const redis = await connectRedis(config.redisUrl, 'marketgraph', { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber', { subscriber: true });
   const bus = new RedisEventBus(redis, subscriber, logger, `${config.redisKeyPrefix}events:`);
+  const cache = new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`, new CircuitBreaker(3, config.redisBreakerOpenMs));
+  // After a bus outage each price subscriber gets the latest cached quote again.
+  bus.onResync(async (topic) => {
+    if (!topic.startsWith('price:')) return undefined;
+    const quote = await cache.get<CachedQuote>(quoteCacheKey(topic.slice('price:'.length)));
+    return quote && { symbol: quote.symbol, price: quote.price, change: quote.change, changePercent: quote.changePercent, volume: quote.volume, timestamp: quote.timestamp };
+  });
   return {
-    cache: new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`),
+    cache,
     bus,
     redis,
     async close() {
@@ -114,9 +126,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const realtime = await openRealtime(config, logger);
     cleanups.push(() => realtime.close());
     const targets = databaseTargets(config);
-    const stockDb = await openStockDatabase(overrides.stockTarget ?? targets.stock);
+    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock));
     cleanups.push(() => stockDb.close());
-    const userDb = await openUserDatabase(overrides.userTarget ?? targets.user);
+    const userDb = await openUserDatabase(withDefaultTimeouts(config, overrides.userTarget ?? targets.user));
     cleanups.push(() => userDb.close());
     if (config.migrateOnStart) {
       for (const db of [stockDb, userDb]) {
@@ -138,6 +150,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         check: async () => (realtime.redis ? ((await realtime.redis.ping()), 'up' as const) : ('embedded' as const)),
       },
     ];
+    const bus = realtime.bus;
+    const readinessChecks: HealthCheck[] = [
+      ...healthChecks,
+      {
+        name: 'eventBus',
+        check: async () => {
+          if (!(bus instanceof RedisEventBus)) return 'embedded';
+          if (!bus.isConnected) throw new Error('the Redis subscriber connection is down');
+          return 'up';
+        },
+      },
+    ];
+    let draining = false;
     if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
       logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
     }
@@ -161,10 +186,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // While draining, answer what arrives on open connections but let no connection be kept alive.
+      if (draining) res.setHeader('connection', 'close');
       try {
         if (applyCors(cors, req, res)) return;
         if (handlePlayground && (await handlePlayground(req, res, url))) return;
         if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
+        if (url.pathname === '/livez' && (req.method === 'GET' || req.method === 'HEAD')) {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          return void res.end(JSON.stringify({ status: 'ok' }));
+        }
+        if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+          const report = draining ? { status: 'draining' as const, down: ['shutting down'], components: {} } : await checkReadiness(readinessChecks);
+          res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
+          return void res.end(JSON.stringify(report));
+        }
         if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
           const report = await checkHealth(healthChecks);
           res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
@@ -216,11 +252,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }),
       close() {
         closing ??= (async () => {
-          await websockets.close();
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
+          // Stop accepting, let in-flight requests and a running job finish (bounded), then close the pools.
+          draining = true;
+          const grace = delay(config.shutdownGraceMs);
+          const drained = new Promise<void>((done) => server.close(() => done()));
+          server.closeIdleConnections();
+          await Promise.all([
+            websockets.close(),
+            Promise.race([drained, grace.promise]).then(() => server.closeAllConnections()),
+            Promise.race([scheduler.stop(), grace.promise]),
+          ]);
+          grace.cancel();
           for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
         })();
         return closing;
@@ -230,4 +272,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const promise = new Promise<void>((done) => (timer = setTimeout(done, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
 }

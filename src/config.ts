@@ -50,6 +50,12 @@ const environmentSchema = z.object({
     .default('https://query1.finance.yahoo.com'),
   MARKET_TICK_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(3_600).default(5),
   CSV_IMPORT_DIR: z.string().min(1).default('./data/imports'),
+  // --- faults and shutdown (timeouts, Redis breaker, graceful stop) ---
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(2_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(600_000).default(5_000),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(50).max(10_000).default(500),
+  REDIS_BREAKER_OPEN_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(3_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(120_000).default(10_000),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -95,6 +101,17 @@ export interface Config {
   marketTickSeconds: number;
   /** The only folder CSV backfills may read from (the backfill mutation's csvPath is relative to it). */
   csvImportDir: string;
+  // --- faults and shutdown ---
+  /** Longest wait for a free pooled connection (or a new one) before SERVICE_UNAVAILABLE. */
+  dbAcquireTimeoutMs: number;
+  /** statement_timeout on the server, and a client-side timeout just above it for a server that never answers. */
+  dbStatementTimeoutMs: number;
+  /** A Redis command that takes longer fails (and counts towards opening the cache's breaker). */
+  redisCommandTimeoutMs: number;
+  /** How long the cache's breaker stays open (answering misses at once) before one probe. */
+  redisBreakerOpenMs: number;
+  /** On SIGTERM, how long in-flight requests and a running job get to finish. */
+  shutdownGraceMs: number;
 }
 
 /** Only for development and tests; production refuses to start without JWT_SECRET. */
@@ -152,5 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     yahooBaseUrl: e.YAHOO_BASE_URL,
     marketTickSeconds: e.MARKET_TICK_SECONDS,
     csvImportDir: e.CSV_IMPORT_DIR,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    redisBreakerOpenMs: e.REDIS_BREAKER_OPEN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
