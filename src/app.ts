@@ -38,8 +38,8 @@ import { marketJobs } from './jobs/market-jobs.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
 import { CircuitBreaker } from './cache/circuit-breaker.js';
-import { quoteCacheKey } from './realtime/topics.js';
-import type { CachedQuote } from './modules/stock/stock.mapper.js';
+import { createStockLoaders } from './modules/stock/stock.loaders.js';
+import { toPriceUpdate } from './modules/live/live.service.js';
 import { withDefaultTimeouts } from './db/targets.js';
 
 export interface App {
@@ -101,12 +101,6 @@ async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
   const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber', { subscriber: true });
   const bus = new RedisEventBus(redis, subscriber, logger, `${config.redisKeyPrefix}events:`);
   const cache = new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`, new CircuitBreaker(3, config.redisBreakerOpenMs));
-  // After a bus outage each price subscriber gets the latest cached quote again.
-  bus.onResync(async (topic) => {
-    if (!topic.startsWith('price:')) return undefined;
-    const quote = await cache.get<CachedQuote>(quoteCacheKey(topic.slice('price:'.length)));
-    return quote && { symbol: quote.symbol, price: quote.price, change: quote.change, changePercent: quote.changePercent, volume: quote.volume, timestamp: quote.timestamp };
-  });
   return {
     cache,
     bus,
@@ -137,6 +131,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     }
     await prepareStockDatabase(stockDb, config, logger);
+    if (realtime.bus instanceof RedisEventBus) {
+      // After a bus outage each price subscriber gets the current quote again (cache, else the latest candle).
+      realtime.bus.onResync(async (topic) => {
+        if (!topic.startsWith('price:')) return undefined;
+        const quote = await createStockLoaders(stockDb.prisma, realtime.cache).quoteBySymbol.load(topic.slice('price:'.length));
+        return quote ? { ...toPriceUpdate(quote), timestamp: new Date(quote.timestamp).toISOString() } : undefined;
+      });
+    }
 
     const schema = await buildAppSchema();
     const apollo = createApolloServer({ schema, logger, introspection: config.introspection, maxQueryDepth: config.maxQueryDepth });
