@@ -12,6 +12,7 @@ import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget
 import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
 import { checkReadiness } from './http/health.js';
+import { connectionDrainer } from './http/drain.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
 import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './composition/apollo.js';
@@ -164,7 +165,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         },
       },
     ];
-    let draining = false;
+
     if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
       logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
     }
@@ -188,8 +189,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      // While draining, answer what arrives on open connections but let no connection be kept alive.
-      if (draining) res.setHeader('connection', 'close');
       try {
         if (applyCors(cors, req, res)) return;
         if (handlePlayground && (await handlePlayground(req, res, url))) return;
@@ -199,7 +198,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           return void res.end(JSON.stringify({ status: 'ok' }));
         }
         if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
-          const report = draining ? { status: 'draining' as const, down: ['shutting down'], components: {} } : await checkReadiness(readinessChecks);
+          const report = drainer.draining ? { status: 'draining' as const, down: ['shutting down'], components: {} } : await checkReadiness(readinessChecks);
           res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
           return void res.end(JSON.stringify(report));
         }
@@ -217,6 +216,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     });
 
+    const drainer = connectionDrainer(server);
     const websockets = attachGraphQLWebSocket({
       server,
       schema,
@@ -255,15 +255,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       close() {
         closing ??= (async () => {
           // Stop accepting, let in-flight requests and a running job finish (bounded), then close the pools.
-          draining = true;
           const grace = delay(config.shutdownGraceMs);
-          const drained = new Promise<void>((done) => server.close(() => done()));
-          server.closeIdleConnections();
-          await Promise.all([
-            websockets.close(),
-            Promise.race([drained, grace.promise]).then(() => server.closeAllConnections()),
-            Promise.race([scheduler.stop(), grace.promise]),
-          ]);
+          await Promise.all([websockets.close(), drainer.drain(config.shutdownGraceMs), Promise.race([scheduler.stop(), grace.promise])]);
           grace.cancel();
           for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
         })();
