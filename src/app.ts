@@ -11,6 +11,8 @@ import { DEVELOPMENT_JWT_SECRET, type Config } from './config.js';
 import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget, type StockClient, type UserClient } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
+import { checkReadiness } from './http/health.js';
+import { connectionDrainer } from './http/drain.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
 import { seedStockDb } from './db/seed/seed-stock-db.js';
 import { createApolloServer } from './composition/apollo.js';
@@ -44,6 +46,10 @@ import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
 import { IndicatorHistory } from './modules/indicator/indicator-history.js';
 import { createIndicatorCompute } from './workers/indicator-pool.js';
+import { CircuitBreaker } from './cache/circuit-breaker.js';
+import { createStockLoaders } from './modules/stock/stock.loaders.js';
+import { toPriceUpdate } from './modules/live/live.service.js';
+import { withDefaultTimeouts } from './db/targets.js';
 
 export interface App {
   readonly config: Config;
@@ -106,11 +112,12 @@ async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
     const bus = new MemoryEventBus(logger);
     return { cache, bus, close: async () => void (await Promise.all([cache.close(), bus.close()])) };
   }
-  const redis = await connectRedis(config.redisUrl, 'marketgraph');
-  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber');
+  const redis = await connectRedis(config.redisUrl, 'marketgraph', { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber', { subscriber: true });
   const bus = new RedisEventBus(redis, subscriber, logger, `${config.redisKeyPrefix}events:`);
+  const cache = new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`, new CircuitBreaker(3, config.redisBreakerOpenMs));
   return {
-    cache: new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`),
+    cache,
     bus,
     redis,
     async close() {
@@ -135,9 +142,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const realtime = await openRealtime(config, logger);
     cleanups.push(() => realtime.close());
     const targets = databaseTargets(config);
-    const stockDb = await openStockDatabase(overrides.stockTarget ?? targets.stock);
+    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock));
     cleanups.push(() => stockDb.close());
-    const userDb = await openUserDatabase(overrides.userTarget ?? targets.user);
+    const userDb = await openUserDatabase(withDefaultTimeouts(config, overrides.userTarget ?? targets.user));
     cleanups.push(() => userDb.close());
     if (config.migrateOnStart) {
       for (const db of [stockDb, userDb]) {
@@ -146,6 +153,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     }
     await prepareStockDatabase(stockDb, config, logger);
+    if (realtime.bus instanceof RedisEventBus) {
+      // After a bus outage each price subscriber gets the current quote again (cache, else the latest candle).
+      realtime.bus.onResync(async (topic) => {
+        if (!topic.startsWith('price:')) return undefined;
+        const quote = await createStockLoaders(stockDb.prisma, realtime.cache).quoteBySymbol.load(topic.slice('price:'.length));
+        return quote ? { ...toPriceUpdate(quote), timestamp: new Date(quote.timestamp).toISOString() } : undefined;
+      });
+    }
 
     const schema = await buildAppSchema();
     const limitStore = { redis: realtime.redis, keyPrefix: config.redisKeyPrefix };
@@ -171,6 +186,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         check: async () => (realtime.redis ? ((await realtime.redis.ping()), 'up' as const) : ('embedded' as const)),
       },
     ];
+    const bus = realtime.bus;
+    const readinessChecks: HealthCheck[] = [
+      ...healthChecks,
+      {
+        name: 'eventBus',
+        check: async () => {
+          if (!(bus instanceof RedisEventBus)) return 'embedded';
+          if (!bus.isConnected) throw new Error('the Redis subscriber connection is down');
+          return 'up';
+        },
+      },
+    ];
+
     if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
       logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
     }
@@ -194,7 +222,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     market.afterDailyCandles = (affected) => indicatorHistory.recomputeFrom(affected);
     const stopping = new AbortController();
     const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, signal: stopping.signal });
-    cleanups.push(() => (stopping.abort(), scheduler.stop()));
+    cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
@@ -213,6 +241,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         if (applyCors(cors, req, res)) return;
         if (handlePlayground && (await handlePlayground(req, res, url))) return;
         if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
+        if (url.pathname === '/livez' && (req.method === 'GET' || req.method === 'HEAD')) {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          return void res.end(JSON.stringify({ status: 'ok' }));
+        }
+        if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+          const report = drainer.draining ? { status: 'draining' as const, down: ['shutting down'], components: {} } : await checkReadiness(readinessChecks);
+          res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
+          return void res.end(JSON.stringify(report));
+        }
         if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
           const report = await checkHealth(healthChecks);
           res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
@@ -227,6 +264,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     });
 
+    const drainer = connectionDrainer(server);
     const websockets = attachGraphQLWebSocket({
       server,
       schema,
@@ -276,11 +314,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }),
       close() {
         closing ??= (async () => {
-          await websockets.close();
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
+          // Stop accepting, let in-flight requests and a running job finish (bounded), then close the pools.
+          // The indicator history is resumable, so a long run stops at its next slice instead of using up the grace.
+          stopping.abort();
+          const grace = delay(config.shutdownGraceMs);
+          await Promise.all([websockets.close(), drainer.drain(config.shutdownGraceMs), Promise.race([scheduler.stop(), grace.promise])]);
+          grace.cancel();
           for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
         })();
         return closing;
@@ -290,4 +329,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const promise = new Promise<void>((done) => (timer = setTimeout(done, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
 }

@@ -79,6 +79,12 @@ const environmentSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(86_400).default(900),
   TRUSTED_PROXIES: z.string().default(''),
+  // --- faults and shutdown (timeouts, Redis breaker, graceful stop) ---
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(2_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(600_000).default(5_000),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(50).max(10_000).default(500),
+  REDIS_BREAKER_OPEN_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(3_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(120_000).default(10_000),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -133,6 +139,17 @@ export interface Config {
   marketTickSeconds: number;
   /** The only folder CSV backfills may read from (the backfill mutation's csvPath is relative to it). */
   csvImportDir: string;
+  // --- faults and shutdown ---
+  /** Longest wait for a free pooled connection (or a new one) before SERVICE_UNAVAILABLE. */
+  dbAcquireTimeoutMs: number;
+  /** statement_timeout on the server, and a client-side timeout just above it for a server that never answers. */
+  dbStatementTimeoutMs: number;
+  /** A Redis command that takes longer fails (and counts towards opening the cache's breaker). */
+  redisCommandTimeoutMs: number;
+  /** How long the cache's breaker stays open (answering misses at once) before one probe. */
+  redisBreakerOpenMs: number;
+  /** On SIGTERM, how long in-flight requests and a running job get to finish. */
+  shutdownGraceMs: number;
   // --- Indicator history and worker threads (issue 9) ---
   /**
    * Worker threads that compute indicator histories (0: on the main thread, in
@@ -259,5 +276,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
     rateLimits: rateLimitConfig(e),
     trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    redisBreakerOpenMs: e.REDIS_BREAKER_OPEN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

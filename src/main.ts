@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     app.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Longer than the grace: draining requests and a running job must not be cut by it.
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
     force.unref();
     app.close().then(
       () => {

@@ -9,14 +9,19 @@ export class RedisUnreachableError extends Error {
  * Connects and pings once, so a wrong REDIS_URL fails start-up with one line
  * instead of retrying forever in the background.
  */
-export async function connectRedis(url: string, connectionName: string): Promise<Redis> {
+export async function connectRedis(url: string, connectionName: string, options: { commandTimeoutMs?: number; subscriber?: boolean } = {}): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectionName,
     connectTimeout: 5_000,
-    maxRetriesPerRequest: 2,
+    // While disconnected a command fails at once instead of queueing until Redis is back;
+    // a command to a Redis that stopped answering fails after commandTimeout.
+    // The subscriber keeps its offline queue: ioredis re-subscribes its channels on reconnect.
+    enableOfflineQueue: options.subscriber ?? false,
+    maxRetriesPerRequest: options.subscriber ? null : 0,
+    ...(options.subscriber ? {} : { commandTimeout: options.commandTimeoutMs ?? 500 }),
     // Later outages: keep retrying with a capped backoff; callers fall back meanwhile.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   // Without a listener ioredis prints every failed reconnect as an unhandled error.
   redis.on('error', () => undefined);

@@ -1,8 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { Cache } from './cache.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 
-/** Shared by every API process. Errors are logged and turned into misses. */
+/**
+ * Shared by every API process. Errors are logged and turned into misses; after
+ * a few failures a breaker skips Redis entirely for a while, so an outage costs
+ * requests nothing (the command timeout bounds the first failures).
+ */
 export class RedisCache implements Cache {
   readonly kind = 'redis';
 
@@ -10,43 +15,33 @@ export class RedisCache implements Cache {
     private readonly redis: Redis,
     private readonly logger: Logger,
     private readonly prefix: string,
+    readonly breaker = new CircuitBreaker(),
   ) {}
 
+  private guarded<T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> {
+    return this.breaker.run(fn, (error) => {
+      if (error !== undefined) this.logger.warn({ err: error, breaker: this.breaker.state }, `cache ${what} failed; carrying on without it`);
+      return fallback;
+    });
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
-    try {
-      const json = await this.redis.get(this.prefix + key);
-      return json === null ? undefined : (JSON.parse(json) as T);
-    } catch (error) {
-      this.logger.warn({ err: error, key }, 'cache read failed; treating as a miss');
-      return undefined;
-    }
+    const json = await this.guarded('read', () => this.redis.get(this.prefix + key), null);
+    return json === null ? undefined : (JSON.parse(json) as T);
   }
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
-    try {
-      const values = await this.redis.mget(keys.map((key) => this.prefix + key));
-      return values.map((json) => (json === null ? undefined : (JSON.parse(json) as T)));
-    } catch (error) {
-      this.logger.warn({ err: error, keys: keys.length }, 'cache read failed; treating as misses');
-      return keys.map(() => undefined);
-    }
+    const values = await this.guarded('read', () => this.redis.mget(keys.map((key) => this.prefix + key)), keys.map(() => null));
+    return values.map((json) => (json === null ? undefined : (JSON.parse(json) as T)));
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    try {
-      await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', ttlSeconds);
-    } catch (error) {
-      this.logger.warn({ err: error, key }, 'cache write failed');
-    }
+    await this.guarded('write', async () => void (await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', ttlSeconds)), undefined);
   }
 
   async delete(key: string): Promise<void> {
-    try {
-      await this.redis.del(this.prefix + key);
-    } catch (error) {
-      this.logger.warn({ err: error, key }, 'cache delete failed');
-    }
+    await this.guarded('delete', async () => void (await this.redis.del(this.prefix + key)), undefined);
   }
 
   async close(): Promise<void> {

@@ -7,12 +7,24 @@ import { PrismaClient as StockPrismaClient } from '../generated/stock/client.js'
 import { PrismaClient as UserPrismaClient } from '../generated/user/client.js';
 import type { DatabaseName } from '../paths.js';
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from './sql-executor.js';
+import { mapDatabaseError } from './unavailable.js';
 
 export type StockClient = InstanceType<typeof StockPrismaClient>;
 export type UserClient = InstanceType<typeof UserPrismaClient>;
 
 /** Where a database lives: a PostgreSQL server, a PGlite folder, or an open PGlite instance. */
-export type DatabaseTarget = { url: string; poolMax?: number } | { dataDir: string } | { pglite: PGlite };
+export type DatabaseTarget = { url: string; poolMax?: number; timeouts?: DatabaseTimeouts } | { dataDir: string } | { pglite: PGlite };
+
+/** Bounds for a PostgreSQL pool; a database that is down or frozen fails within them. */
+export interface DatabaseTimeouts {
+  /** Wait for a pooled (or new) connection. */
+  acquireMs: number;
+  /** Server-side statement_timeout; the client gives up shortly after, for a server that never answers. */
+  statementMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { acquireMs: 2_000, statementMs: 5_000 };
+const CLIENT_TIMEOUT_MARGIN_MS = 500;
 
 /** Counts SQL statements sent by Prisma, so tests can prove a query is batched. */
 export class QueryCounter {
@@ -62,17 +74,20 @@ interface Connection {
   shutdown(): Promise<void>;
 }
 
-async function connect(target: DatabaseTarget): Promise<Connection> {
+async function connect(name: DatabaseName, target: DatabaseTarget): Promise<Connection> {
   if ('url' in target) {
+    const timeouts = target.timeouts ?? DEFAULT_TIMEOUTS;
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolMax ?? 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: timeouts.acquireMs,
+      statement_timeout: timeouts.statementMs,
+      query_timeout: timeouts.statementMs + CLIENT_TIMEOUT_MARGIN_MS,
       idleTimeoutMillis: 30_000,
     });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const sql = createPgExecutor(pool);
+    const sql = createPgExecutor(pool, (error) => mapDatabaseError(name, error));
     return { kind: 'pg', location: redactUrl(target.url), adapter: new PrismaPg(pool), sql, shutdown: () => sql.close() };
   }
   if ('dataDir' in target) {
@@ -90,9 +105,9 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
   target: DatabaseTarget,
   makeClient: (adapter: PrismaPg | PrismaPGlite, queries: QueryCounter) => Client,
 ): Promise<Database<Client>> {
-  const connection = await connect(target);
+  const connection = await connect(name, target);
   const queries = new QueryCounter();
-  const prisma = makeClient(connection.adapter, queries);
+  const prisma = withUnavailableMapping(name, makeClient(connection.adapter, queries));
   const ping = async () => {
     await connection.sql.query('SELECT 1');
   };
@@ -116,6 +131,25 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
       await connection.shutdown();
     },
   };
+}
+
+/**
+ * Prisma wraps driver errors in its own types; a query hook maps connection-class failures to
+ * SERVICE_UNAVAILABLE naming this database. Only the error path pays for it.
+ */
+function withUnavailableMapping<Client>(name: DatabaseName, client: Client): Client {
+  const extendable = client as unknown as { $extends(extension: unknown): unknown };
+  return extendable.$extends({
+    query: {
+      async $allOperations({ args, query }: { args: unknown; query: (args: unknown) => Promise<unknown> }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          return mapDatabaseError(name, error);
+        }
+      },
+    },
+  }) as Client;
 }
 
 const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;

@@ -17,22 +17,29 @@ export interface SqlExecutor {
 
 type PgQueryable = Pick<pg.PoolClient, 'query'>;
 
-function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null): SqlExecutor {
+/** Turns a driver error into the error callers should see (e.g. SERVICE_UNAVAILABLE); always throws. */
+export type ErrorMapper = (error: unknown) => never;
+
+const rethrow: ErrorMapper = (error) => {
+  throw error;
+};
+
+function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null, mapError: ErrorMapper): SqlExecutor {
   return {
     kind: 'pg',
     async query<T>(text: string, params?: unknown[]) {
-      const result = await queryable.query(text, params as unknown[]);
+      const result = await queryable.query(text, params as unknown[]).catch(mapError);
       return result.rows as T[];
     },
     async exec(sql: string) {
-      await queryable.query(sql);
+      await queryable.query(sql).catch(mapError);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       if (!pool) throw new Error('Nested transactions are not supported: use the executor passed to fn');
-      const client = await pool.connect();
+      const client = await pool.connect().catch(mapError);
       try {
         await client.query('BEGIN');
-        const result = await fn(pgExecutor(client, null));
+        const result = await fn(pgExecutor(client, null, mapError));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -49,8 +56,8 @@ function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null): SqlExecutor {
 }
 
 /** An executor over a node-postgres pool; close() ends the pool. */
-export function createPgExecutor(pool: pg.Pool): SqlExecutor {
-  return pgExecutor(pool as unknown as PgQueryable, pool);
+export function createPgExecutor(pool: pg.Pool, mapError: ErrorMapper = rethrow): SqlExecutor {
+  return pgExecutor(pool as unknown as PgQueryable, pool, mapError);
 }
 
 function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExecutor {

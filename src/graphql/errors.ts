@@ -36,3 +36,10 @@ export class RateLimitedError extends GraphQLError {
     });
   }
 }
+
+/** A dependency (a database) is down, frozen or out of connections; the client may retry shortly. */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor(message: string, service?: string) {
+    super(message, { extensions: { code: 'SERVICE_UNAVAILABLE', ...(service ? { service } : {}) } });
+  }
+}

@@ -35,3 +35,17 @@ export async function checkHealth(checks: readonly HealthCheck[]): Promise<Healt
   const status = results.every(([, r]) => r.state !== 'down') ? 'ok' : 'degraded';
   return { status, components };
 }
+
+export interface ReadinessReport extends HealthReport {
+  /** Components that are down, by name: what an operator looks at first. */
+  down: string[];
+}
+
+/** /readyz: 200 only when every component is up (embedded ones count as up), else 503 naming what is down. */
+export async function checkReadiness(checks: readonly HealthCheck[]): Promise<ReadinessReport> {
+  const report = await checkHealth(checks);
+  const down = Object.entries(report.components)
+    .filter(([, component]) => component.state === 'down')
+    .map(([name]) => name);
+  return { ...report, down };
+}

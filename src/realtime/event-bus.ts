@@ -56,6 +56,11 @@ export class TopicHandlers {
     return true;
   }
 
+  /** Topics with at least one handler. */
+  list(): string[] {
+    return [...this.handlers.keys()];
+  }
+
   count(topic: string): number {
     return this.handlers.get(topic)?.size ?? 0;
   }

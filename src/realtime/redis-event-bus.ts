@@ -2,6 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { TopicHandlers, type EventBus, type EventHandler } from './event-bus.js';
 
+/** The current value of a topic, sent to its local subscribers after the bus reconnects (undefined: nothing to send). */
+export type ResyncSource = (topic: string) => Promise<unknown>;
+
 /**
  * Redis pub/sub: an event published by any API process reaches subscribers in
  * all of them. A subscribed connection cannot run other commands, hence the
@@ -10,6 +13,10 @@ import { TopicHandlers, type EventBus, type EventHandler } from './event-bus.js'
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis';
   private readonly topics = new TopicHandlers();
+  private connected = true;
+  private resyncSource: ResyncSource | undefined;
+  /** Times the subscriber connection came back after losing Redis. */
+  reconnects = 0;
 
   constructor(
     private readonly publisher: Redis,
@@ -22,6 +29,42 @@ export class RedisEventBus implements EventBus {
       const topic = channel.slice(prefix.length);
       void this.topics.deliver(topic, json, (err) => logger.error({ err, topic }, 'event handler failed'));
     });
+    // ioredis reconnects with the capped backoff of connectRedis and re-subscribes every channel;
+    // events published meanwhile are lost, so each subscriber gets the current value again.
+    subscriber.on('close', () => {
+      if (this.connected) logger.warn('event bus lost Redis; reconnecting');
+      this.connected = false;
+    });
+    subscriber.on('ready', () => {
+      if (this.connected) return;
+      this.connected = true;
+      this.reconnects += 1;
+      logger.info({ topics: this.topics.list().length }, 'event bus reconnected to Redis; resyncing subscribers');
+      void this.resync();
+    });
+  }
+
+  /** Whether the subscriber connection is up (for /readyz). */
+  get isConnected(): boolean {
+    return this.connected && this.subscriber.status === 'ready';
+  }
+
+  /** Where the current value of a topic comes from after a reconnect (the app wires the quote cache). */
+  onResync(source: ResyncSource): void {
+    this.resyncSource = source;
+  }
+
+  private async resync(): Promise<void> {
+    const source = this.resyncSource;
+    if (!source) return;
+    for (const topic of this.topics.list()) {
+      try {
+        const payload = await source(topic);
+        if (payload !== undefined) await this.topics.deliver(topic, JSON.stringify(payload), (err) => this.logger.error({ err, topic }, 'event handler failed'));
+      } catch (err) {
+        this.logger.warn({ err, topic }, 'resync of a topic failed');
+      }
+    }
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {

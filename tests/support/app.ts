@@ -39,6 +39,10 @@ export interface TestAppOptions {
   prepareStock?: (db: TestDatabase) => Promise<void>;
   /** Extra environment, as a user would set it. */
   env?: Record<string, string>;
+  /** Runs the user database somewhere else (fault tests: a cluster they freeze and stop); migrated by the app. */
+  userTarget?: DatabaseTarget;
+  /** A Redis of the test's own instead of TEST_REDIS_URL. */
+  redisUrl?: string;
 }
 
 /**
@@ -49,7 +53,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const [stock, user] = await Promise.all([openTestDatabase('stock'), openTestDatabase('user')]);
   await options.prepareStock?.(stock);
-  const redisUrl = testRedisUrl();
+  const redisUrl = options.redisUrl ?? testRedisUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -66,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, {
     logger: createLogger(config.logLevel),
     stockTarget: targetOf(stock),
-    userTarget: targetOf(user),
+    userTarget: options.userTarget ?? targetOf(user),
   });
   const url = await app.listen();
   const testApp: TestApp = {
