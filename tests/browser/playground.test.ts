@@ -89,7 +89,7 @@ describe.skipIf(!haveChromium)('the GraphiQL playground in chromium', () => {
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => editorValue(page, '.graphiql-response'), { timeout: 10_000 }).toContain('Apple Inc.');
     const result = JSON.parse(await editorValue(page, '.graphiql-response'));
-    expect(result).toEqual({ data: { stock: { name: 'Apple Inc.', quote: { price: 190.5 } } } });
+    expect(result).toEqual({ data: { stock: { name: 'Apple Inc.', quote: { price: 190.5 } } }, extensions: { cost: { requested: 2, limit: 5_000 } } });
     expect(await page.locator('.graphiql-response').innerText()).toContain('190.5');
 
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
