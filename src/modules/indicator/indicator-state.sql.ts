@@ -5,7 +5,7 @@
 // drivers send as PostgreSQL arrays.
 import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { IndicatorValues } from './engine/types.js';
-import type { DailyCandleRow } from './indicator.sql.js';
+import { UPSERT_INDICATORS_ON_CONFLICT, type DailyCandleRow } from './indicator.sql.js';
 
 export interface StateRow {
   symbol: string;
@@ -74,18 +74,7 @@ export async function upsertPoints(sql: SqlExecutor, rows: readonly { symbol: st
                  $15::numeric[], $16::int8[])
        AS u(symbol, ts, sma20, sma50, sma200, ema12, ema26, rsi14, macd, macd_signal, macd_histogram,
             bollinger_upper, bollinger_middle, bollinger_lower, atr14, obv)
-     ON CONFLICT ("symbol", "interval", "ts") DO UPDATE SET
-       sma20 = EXCLUDED.sma20, sma50 = EXCLUDED.sma50, sma200 = EXCLUDED.sma200, ema12 = EXCLUDED.ema12,
-       ema26 = EXCLUDED.ema26, rsi14 = EXCLUDED.rsi14, macd = EXCLUDED.macd, macd_signal = EXCLUDED.macd_signal,
-       macd_histogram = EXCLUDED.macd_histogram, bollinger_upper = EXCLUDED.bollinger_upper,
-       bollinger_middle = EXCLUDED.bollinger_middle, bollinger_lower = EXCLUDED.bollinger_lower,
-       atr14 = EXCLUDED.atr14, obv = EXCLUDED.obv, computed_at = CURRENT_TIMESTAMP
-     WHERE (t.sma20, t.sma50, t.sma200, t.ema12, t.ema26, t.rsi14, t.macd, t.macd_signal, t.macd_histogram,
-            t.bollinger_upper, t.bollinger_middle, t.bollinger_lower, t.atr14, t.obv)
-       IS DISTINCT FROM
-           (EXCLUDED.sma20, EXCLUDED.sma50, EXCLUDED.sma200, EXCLUDED.ema12, EXCLUDED.ema26, EXCLUDED.rsi14,
-            EXCLUDED.macd, EXCLUDED.macd_signal, EXCLUDED.macd_histogram, EXCLUDED.bollinger_upper,
-            EXCLUDED.bollinger_middle, EXCLUDED.bollinger_lower, EXCLUDED.atr14, EXCLUDED.obv)`,
+     ${UPSERT_INDICATORS_ON_CONFLICT}`,
     [
       rows.map((row) => row.symbol),
       rows.map((row) => new Date(row.values.timestamp).toISOString()),

@@ -35,6 +35,24 @@ export function dailyHistory(prisma: StockClient, symbols?: readonly string[]): 
     ORDER BY p.symbol, p.ts`;
 }
 
+/**
+ * The tail of every technical_indicator upsert (target alias `t`): a row whose
+ * values did not change is left alone, computed_at included, so a repeated
+ * recompute writes nothing.
+ */
+export const UPSERT_INDICATORS_ON_CONFLICT = `ON CONFLICT ("symbol", "interval", "ts") DO UPDATE SET
+      sma20 = EXCLUDED.sma20, sma50 = EXCLUDED.sma50, sma200 = EXCLUDED.sma200, ema12 = EXCLUDED.ema12,
+      ema26 = EXCLUDED.ema26, rsi14 = EXCLUDED.rsi14, macd = EXCLUDED.macd, macd_signal = EXCLUDED.macd_signal,
+      macd_histogram = EXCLUDED.macd_histogram, bollinger_upper = EXCLUDED.bollinger_upper,
+      bollinger_middle = EXCLUDED.bollinger_middle, bollinger_lower = EXCLUDED.bollinger_lower,
+      atr14 = EXCLUDED.atr14, obv = EXCLUDED.obv, computed_at = CURRENT_TIMESTAMP
+    WHERE (t.sma20, t.sma50, t.sma200, t.ema12, t.ema26, t.rsi14, t.macd, t.macd_signal, t.macd_histogram,
+           t.bollinger_upper, t.bollinger_middle, t.bollinger_lower, t.atr14, t.obv)
+      IS DISTINCT FROM
+          (EXCLUDED.sma20, EXCLUDED.sma50, EXCLUDED.sma200, EXCLUDED.ema12, EXCLUDED.ema26, EXCLUDED.rsi14,
+           EXCLUDED.macd, EXCLUDED.macd_signal, EXCLUDED.macd_histogram, EXCLUDED.bollinger_upper,
+           EXCLUDED.bollinger_middle, EXCLUDED.bollinger_lower, EXCLUDED.atr14, EXCLUDED.obv)`;
+
 const text = (value: number | null) => (value === null ? null : String(value));
 
 /**
@@ -58,18 +76,7 @@ export function upsertIndicators(prisma: StockClient, rows: readonly { symbol: s
       ${column((v) => v.bollingerLower)}::numeric[], ${column((v) => v.atr14)}::numeric[], ${column((v) => v.obv)}::int8[]
     ) AS u(symbol, ts, sma20, sma50, sma200, ema12, ema26, rsi14, macd, macd_signal, macd_histogram,
            bollinger_upper, bollinger_middle, bollinger_lower, atr14, obv)
-    ON CONFLICT ("symbol", "interval", "ts") DO UPDATE SET
-      sma20 = EXCLUDED.sma20, sma50 = EXCLUDED.sma50, sma200 = EXCLUDED.sma200, ema12 = EXCLUDED.ema12,
-      ema26 = EXCLUDED.ema26, rsi14 = EXCLUDED.rsi14, macd = EXCLUDED.macd, macd_signal = EXCLUDED.macd_signal,
-      macd_histogram = EXCLUDED.macd_histogram, bollinger_upper = EXCLUDED.bollinger_upper,
-      bollinger_middle = EXCLUDED.bollinger_middle, bollinger_lower = EXCLUDED.bollinger_lower,
-      atr14 = EXCLUDED.atr14, obv = EXCLUDED.obv, computed_at = CURRENT_TIMESTAMP
-    WHERE (t.sma20, t.sma50, t.sma200, t.ema12, t.ema26, t.rsi14, t.macd, t.macd_signal, t.macd_histogram,
-           t.bollinger_upper, t.bollinger_middle, t.bollinger_lower, t.atr14, t.obv)
-      IS DISTINCT FROM
-          (EXCLUDED.sma20, EXCLUDED.sma50, EXCLUDED.sma200, EXCLUDED.ema12, EXCLUDED.ema26, EXCLUDED.rsi14,
-           EXCLUDED.macd, EXCLUDED.macd_signal, EXCLUDED.macd_histogram, EXCLUDED.bollinger_upper,
-           EXCLUDED.bollinger_middle, EXCLUDED.bollinger_lower, EXCLUDED.atr14, EXCLUDED.obv)`;
+    ${Prisma.raw(UPSERT_INDICATORS_ON_CONFLICT)}`;
 }
 
 const INDICATOR_COLUMNS = Prisma.sql`t.ts, t.sma20, t.sma50, t.sma200, t.ema12, t.ema26, t.rsi14, t.macd, t.macd_signal,
