@@ -1,5 +1,6 @@
 // Event-loop lag of the API process while the indicator job runs, next to idle.
-//   npm run bench:indicator-lag        (BENCH_DATABASE_URL to use another server; BENCH_SYMBOLS, default 500)
+//   npm run bench:indicator-lag        (BENCH_DATABASE_URL to use another server; BENCH_SYMBOLS, default 500;
+//                                     BENCH_BACKFILL_ROWS, default 200,000)
 // A fresh PostgreSQL database gets BENCH_SYMBOLS stocks with two years of daily
 // candles (weekdays); then, each measured with perf_hooks.monitorEventLoopDelay:
 // idle; the first full run (every symbol from its first candle: a first start),
@@ -7,15 +8,21 @@
 // (one new candle per symbol, folded into the saved states); and the job as it
 // was before (IndicatorService.recompute: every candle read, computed and
 // written in one pass).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openStockDatabase } from '../src/db/database.js';
 import { IndicatorHistory } from '../src/modules/indicator/indicator-history.js';
 import { IndicatorService } from '../src/modules/indicator/indicator.service.js';
+import { IngestService } from '../src/modules/market/ingest.service.js';
+import { CsvProvider } from '../src/providers/csv-provider.js';
 import { createIndicatorCompute } from '../src/workers/indicator-pool.js';
 import { createBenchDatabase } from './support.js';
 
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 500);
 const DAYS = 2 * 365;
+const BACKFILL_ROWS = Number(process.env.BENCH_BACKFILL_ROWS ?? 200_000);
 
 interface Lag {
   p50: number;
@@ -79,6 +86,25 @@ try {
   await db.sql.exec(`TRUNCATE technical_indicator, indicator_state`);
   const before = await lagDuring(() => new IndicatorService(stock.prisma).recompute());
   row('the job before this change (one pass over every candle)', before, `${(before.result as Map<string, unknown>).size} symbols`);
+
+  // A CSV backfill of BACKFILL_ROWS daily rows (the parse streams; each 5,000-row chunk is one INSERT).
+  const csvDir = await mkdtemp(join(tmpdir(), 'mg-bench-csv-'));
+  try {
+    const file = join(csvDir, 'history.csv');
+    const days = Math.ceil(BACKFILL_ROWS / SYMBOLS);
+    const lines = ['symbol,date,open,high,low,close,volume'];
+    const start = Date.UTC(1990, 0, 1);
+    for (let s = 1; s <= SYMBOLS; s++) {
+      const symbol = 'B' + String(s).padStart(4, '0');
+      for (let d = 0; d < days; d++) lines.push(`${symbol},${new Date(start + d * 86_400_000).toISOString().slice(0, 10)},100.5,101.25,99.75,100.125,${1_000_000 + d}`);
+    }
+    await writeFile(file, lines.join('\n') + '\n');
+    const ingest = new IngestService(stock.sql);
+    const backfill = await lagDuring(() => ingest.backfill(new CsvProvider(file), [], 'DAY', null, null));
+    row(`CSV backfill, ${(lines.length - 1).toLocaleString('en')} rows`, backfill, `${(backfill.result as { inserted: number }).inserted.toLocaleString('en')} inserted`);
+  } finally {
+    await rm(csvDir, { recursive: true, force: true });
+  }
 
   await pooled.close();
   await stock.close();

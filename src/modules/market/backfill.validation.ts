@@ -23,7 +23,9 @@ export const backfillInputSchema = z
       .array(symbolSchema)
       .max(MAX_BACKFILL_SYMBOLS, { message: `must name at most ${MAX_BACKFILL_SYMBOLS} symbols` })
       .transform((symbols) => [...new Set(symbols)]),
-    interval: z.enum(['MINUTE', 'HOUR', 'DAY']).default('DAY'),
+    interval: z
+      .enum(['MINUTE', 'HOUR', 'DAY'], { message: 'must be MINUTE, HOUR or DAY: WEEK and MONTH candles are aggregated from DAY candles, so backfill DAY' })
+      .default('DAY'),
     from: z.date({ message: 'must be a date-time' }),
     to: z.date({ message: 'must be a date-time' }),
     csvPath: z

@@ -65,6 +65,7 @@ describe('backfill: validation', () => {
     ['from after to', input({ from: '2023-02-01T00:00:00Z', to: '2023-01-01T00:00:00Z' }), 'from: "from" must not be after "to"'],
     ['a range over 10 years', input({ from: '2010-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z' }), 'to: the range must not exceed 10 years'],
     ['a MINUTE range over 31 days', input({ interval: 'MINUTE', to: '2023-03-01T00:00:00Z' }), 'to: a MINUTE range must not exceed 31 days'],
+    ['a WEEK interval (aggregated, never stored)', input({ interval: 'WEEK' }), 'interval: must be MINUTE, HOUR or DAY: WEEK and MONTH candles are aggregated from DAY candles, so backfill DAY'],
     ['csvPath with another provider', input({ csvPath: 'ok/prices.csv' }), 'csvPath: is only for the CSV provider'],
     ['CSV without csvPath', csv('', {}), 'csvPath: is required for the CSV provider'],
     ['CSV with an intraday interval', csv('ok/prices.csv', { interval: 'HOUR', to: '2015-01-02T00:00:00Z' }), 'interval: CSV files hold DAY candles only'],
