@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { isConnectionFailure } from '../db/unavailable.js';
 import type { Logger } from '../log.js';
 
 /** Codes whose messages are meant for clients; anything else is masked. */
@@ -31,6 +32,17 @@ export function formatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = unwrapResolverError(error);
+    // A connection failure that no database hook saw (Prisma's $transaction start, a raw driver call) is still
+    // "try again shortly", not a bug: the client gets SERVICE_UNAVAILABLE, the log gets the original.
+    if (isConnectionFailure(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving');
+      return {
+        message: 'A database is unavailable; try again shortly',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {
       message: 'Internal server error',
