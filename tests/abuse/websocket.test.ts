@@ -137,7 +137,7 @@ describe('a socket whose sign-in ends', () => {
   it.each([
     ['logout of that sign-in', (user: SignedUpUser) => ({ query: 'mutation($r: String) { logout(refreshToken: $r) }', variables: { r: user.refreshToken } })],
     ['logout of every sign-in', () => ({ query: 'mutation { logout }', variables: {} })],
-  ])('after %s gets UNAUTHENTICATED for me and createCollection, writes nothing, and is closed with 4403', async (_, logout) => {
+  ])('after %s gets UNAUTHENTICATED for me, is closed with 4403, and can neither reconnect nor write over HTTP with that token', async (_, logout) => {
     const user = await signUp(t, 'ws-logout');
     const client = await connect(t, { authorization: user.headers.authorization });
     expect((await client.run('{ me { id } }')).payload.data.me.id).toBe(user.accountId);
@@ -148,9 +148,11 @@ describe('a socket whose sign-in ends', () => {
     expect(me.type).toBe('error');
     expect(me.payload[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(await client.closed).toBe(AppCloseCode.TokenExpired);
+    // Reconnecting with the signed-out token is refused at connection_init (4403, the protocol's Forbidden).
     const again = await connect(t, { authorization: user.headers.authorization });
-    const created = await again.run('mutation { createCollection(input: { name: "after logout" }) { id } }');
-    expect(created.payload[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(await again.closed).toBe(4403);
+    const created = await t.graphql('mutation { createCollection(input: { name: "after logout" }) { id } }', {}, user.headers);
+    expect(created.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     const [{ n }] = await t.user.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM custom_collection WHERE name = 'after logout'`);
     expect(n).toBe(0);
   });

@@ -10,6 +10,7 @@ import type { IssuedRefreshToken, RefreshTokens } from './refresh-tokens.js';
 
 /** How long one process trusts its last answer to "is this sign-in still live?". */
 export const SESSION_CHECK_TTL_MS = 5_000;
+const SIGNED_OUT = 'This sign-in has ended (signed out or its refresh token was reused): sign in again';
 
 /** What a caller presented: the Authorization header (Bearer or ApiKey) and/or an X-Api-Key header. */
 export interface Credentials {
@@ -82,7 +83,10 @@ export class AuthService {
     const token = bearerToken(authorization);
     if (!token) return { viewer: null, authError: 'Authorization header must be "Bearer <accessToken>" or "ApiKey <key>"' };
     const result = await this.accessTokens.verify(token);
-    return 'viewer' in result ? { viewer: result.viewer } : { viewer: null, authError: result.error };
+    if (!('viewer' in result)) return { viewer: null, authError: result.error };
+    // A signed-out token must not outlive its sign-in by up to its whole TTL on HTTP either.
+    if (!(await this.isStillSignedIn(result.viewer))) return { viewer: null, authError: SIGNED_OUT };
+    return { viewer: result.viewer };
   }
 
   async register(input: RegisterInput): Promise<AuthPayload> {
@@ -132,8 +136,9 @@ export class AuthService {
 
   /**
    * Whether a viewer's credential still stands: its sign-in not ended by logout
-   * or replay. A bearer token is otherwise valid until it expires; the websocket
-   * asks this on every operation, because a socket outlives many requests.
+   * or replay. A bearer token is otherwise valid until it expires; every HTTP
+   * request asks this through authenticate(), and the websocket on every
+   * operation too, because a socket outlives many requests.
    * Answers are cached for SESSION_CHECK_TTL_MS per process.
    */
   async isStillSignedIn(viewer: Viewer): Promise<boolean> {

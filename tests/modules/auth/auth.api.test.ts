@@ -218,6 +218,20 @@ describe('logout', () => {
     expect((await t.graphql(REFRESH, { token: stranger.refreshToken })).errors).toBeUndefined();
   });
 
+  it('ends the access tokens of that sign-in at once, on HTTP as on the websocket', async () => {
+    const user = await signUp(t, 'logout-http');
+    const other = (await t.graphql(LOGIN, { email: user.email, password: user.password })).data!.login;
+    expect((await t.graphql(ME, {}, user.headers)).errors).toBeUndefined();
+    await t.graphql(`mutation($r: String) { logout(refreshToken: $r) }`, { r: user.refreshToken }, user.headers);
+    const after = await t.graphql(ME, {}, user.headers);
+    expect(after.errors![0]).toMatchObject({
+      message: 'This sign-in has ended (signed out or its refresh token was reused): sign in again',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    expect((await t.graphql(`{ stock(symbol: "AAPL") { symbol } }`, {}, user.headers)).errors).toBeUndefined();
+    expect((await t.graphql(ME, {}, bearer(other.accessToken))).data!.me.id).toBe(user.accountId);
+  });
+
   it('requires a signed-in user', async () => {
     const { errors } = await t.graphql(`mutation { logout }`);
     expect(errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
