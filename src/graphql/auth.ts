@@ -17,6 +17,8 @@ export interface AuthState {
   viewer: Viewer | null;
   /** Why a presented token was not accepted (expired, malformed…); absent when none was presented. */
   authError?: string;
+  /** When the presented access token expires (epoch ms); absent for API keys, which do not. */
+  expiresAt?: number;
 }
 
 /** The viewer, or UNAUTHENTICATED saying why (no token, or what was wrong with it). */

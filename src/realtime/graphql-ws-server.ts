@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
 import { sharedSubscribe } from './shared-execution.js';
-import { SocketCounter, TokenBucket, tokenExpiresAt } from './socket-guards.js';
+import { SocketCounter, TokenBucket } from './socket-guards.js';
 
 export interface WebSocketLimits {
   /** Active subscriptions one socket may hold; the next one gets a RATE_LIMITED error. @default 200 */
@@ -85,13 +85,6 @@ type ConnectionExtra = {
   expiresAt?: number;
   release: (() => void)[];
 };
-
-function tokenHeader(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const authorization = params?.authorization ?? params?.Authorization;
-  if (typeof authorization === 'string') return authorization;
-  if (typeof params?.accessToken === 'string') return `Bearer ${params.accessToken}`;
-  return undefined;
-}
 
 /** UNAUTHENTICATED for an operation on a socket whose token has expired; undefined while it is valid. */
 export function expiredTokenError(expiresAt: number | undefined, now = Date.now()): GraphQLError | undefined {
@@ -177,7 +170,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           }
           extra.release.push(() => perUser.release(accountId));
           // API keys do not expire; a bearer token closes the socket when it does.
-          extra.expiresAt = tokenExpiresAt(tokenHeader(ctx.connectionParams));
+          extra.expiresAt = auth.expiresAt;
           if (extra.expiresAt !== undefined) {
             const timer = setTimeout(
               () => socket.close(AppCloseCode.TokenExpired, 'Access token expired: reconnect with a fresh one'),

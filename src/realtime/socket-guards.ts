@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 
 /** Messages per second with a burst: a socket that sends faster runs out of tokens. */
 export class TokenBucket {
@@ -44,17 +43,3 @@ export class SocketCounter {
   }
 }
 
-/**
- * When an already verified bearer token expires (epoch ms), read from its
- * `exp` claim; undefined when there is no token or no claim.
- */
-export function tokenExpiresAt(authorizationHeader: string | undefined): number | undefined {
-  const token = authorizationHeader?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  if (!token) return undefined;
-  try {
-    const { exp } = decodeJwt(token);
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -5,12 +5,13 @@ const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 const viewer = { accountId: '6f1c2a9e-3b7d-4e2a-9f0b-1c2d3e4f5a6b', role: 'USER', tier: 'PRO' } as const;
 
 describe('AccessTokens', () => {
-  it('round-trips the viewer and expires after its TTL', async () => {
+  it('round-trips the viewer with its expiry instant and expires after its TTL', async () => {
     const tokens = new AccessTokens(SECRET, 900);
     const now = new Date('2026-01-02T10:00:00Z');
     const { token, expiresAt } = await tokens.sign(viewer, now);
     expect(expiresAt.toISOString()).toBe('2026-01-02T10:15:00.000Z');
-    expect(await tokens.verify((await tokens.sign(viewer)).token)).toEqual({ viewer });
+    const fresh = await tokens.sign(viewer);
+    expect(await tokens.verify(fresh.token)).toEqual({ viewer, expiresAt: fresh.expiresAt.getTime() });
     expect(await tokens.verify(token)).toEqual({ error: 'Access token has expired: get a new one with refreshToken' });
   });
 

@@ -31,14 +31,15 @@ export class AccessTokens {
   }
 
   /** The viewer, or a reason fit to show the client. */
-  async verify(token: string): Promise<{ viewer: Viewer } | { error: string }> {
+  /** The viewer a valid token names, and when it expires (epoch ms); or why it is refused. */
+  async verify(token: string): Promise<{ viewer: Viewer; expiresAt: number } | { error: string }> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       const role = payload.role as AccountRole;
       const tier = payload.tier as SubscriptionTier;
-      if (!payload.sub || !ROLES.includes(role) || !TIERS.includes(tier)) return { error: 'Access token is not valid' };
+      if (!payload.sub || !ROLES.includes(role) || !TIERS.includes(tier) || typeof payload.exp !== 'number') return { error: 'Access token is not valid' };
       const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
-      return { viewer: { accountId: payload.sub, role, tier, ...(sessionId ? { sessionId } : {}) } };
+      return { viewer: { accountId: payload.sub, role, tier, ...(sessionId ? { sessionId } : {}) }, expiresAt: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { error: 'Access token has expired: get a new one with refreshToken' };
       return { error: 'Access token is not valid' };

@@ -86,7 +86,7 @@ export class AuthService {
     if (!('viewer' in result)) return { viewer: null, authError: result.error };
     // A signed-out token must not outlive its sign-in by up to its whole TTL on HTTP either.
     if (!(await this.isStillSignedIn(result.viewer))) return { viewer: null, authError: SIGNED_OUT };
-    return { viewer: result.viewer };
+    return { viewer: result.viewer, expiresAt: result.expiresAt };
   }
 
   async register(input: RegisterInput): Promise<AuthPayload> {
