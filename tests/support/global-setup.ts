@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { TEST_RUN_VARIABLE, testDatabasePrefix } from './run-id.js';
+import { pgliteTemplatePrefix, TEST_RUN_VARIABLE, testDatabasePrefix } from './run-id.js';
 
 /**
  * Test databases on real servers are dropped here, once every test file has
@@ -32,4 +35,6 @@ export function setup(): void {
 
 export async function teardown(): Promise<void> {
   await dropTestDatabases();
+  const prefix = pgliteTemplatePrefix();
+  for (const name of await readdir(tmpdir())) if (name.startsWith(prefix)) await rm(join(tmpdir(), name), { force: true });
 }

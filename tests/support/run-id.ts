@@ -7,3 +7,8 @@ export function testDatabasePrefix(): string {
   if (!run) throw new Error(`${TEST_RUN_VARIABLE} is not set: run the tests through vitest (tests/support/global-setup.ts sets it)`);
   return `mg_test_${run}_`;
 }
+
+/** `mg-pglite-<run>-`: this run's migrated PGlite templates in the temp dir (tests/support/databases.ts). */
+export function pgliteTemplatePrefix(): string {
+  return `mg-pglite-${testDatabasePrefix().slice('mg_test_'.length, -1)}-`;
+}

@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+import { migrate } from './src/db/migrator.js';
+import { createPgliteExecutor } from './src/db/sql-executor.js';
+import { migrationsDir } from './src/paths.js';
+let t = performance.now();
+const p = await PGlite.create();
+console.log('create', (performance.now() - t).toFixed(0)); t = performance.now();
+await migrate(createPgliteExecutor(p), migrationsDir('stock'));
+console.log('migrate stock', (performance.now() - t).toFixed(0)); t = performance.now();
+const dump = await p.dumpDataDir('none');
+console.log('dump', (performance.now() - t).toFixed(0), dump.size); t = performance.now();
+const q = await PGlite.create({ loadDataDir: dump });
+console.log('load', (performance.now() - t).toFixed(0)); t = performance.now();
+console.log((await q.query('select count(*) from _prisma_migrations')).rows);
+const u = await PGlite.create();
+await migrate(createPgliteExecutor(u), migrationsDir('user'));
+console.log('create+migrate user', (performance.now() - t).toFixed(0));
