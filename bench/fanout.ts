@@ -42,7 +42,7 @@ function ask<T = any>(message: object, reply: string): Promise<T> {
   });
 }
 
-const update = (tick: number) => ({ symbol: 'AAPL', price: 190.5 + tick / 100, change: 2.5, changePercent: 1.3298, volume: tick, timestamp: new Date().toISOString() });
+const update = (tick: number) => ({ symbol: 'AAPL', price: 190.5 + tick / 100, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: tick, timestamp: new Date().toISOString() });
 
 interface Run { deliveryMs: number; lagMaxMs: number; lagP99Ms: number }
 

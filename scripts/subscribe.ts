@@ -14,7 +14,7 @@ const symbols = args.length > 0 ? args : ['AAPL'];
 
 const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: token ? { authorization: `Bearer ${token}` } : undefined });
 client.subscribe(
-  { query: 'subscription($s: [String!]!) { priceUpdated(symbols: $s) { symbol price change changePercent volume timestamp } }', variables: { s: symbols } },
+  { query: 'subscription($s: [String!]!) { priceUpdated(symbols: $s) { symbol price previousClose change changePercent volume timestamp } }', variables: { s: symbols } },
   {
     next: ({ data, errors }) => console.log(JSON.stringify(errors ?? data?.priceUpdated)),
     error: (error) => {

@@ -38,7 +38,7 @@ import type { EventBus } from './realtime/event-bus.js';
 import { MemoryEventBus } from './realtime/memory-event-bus.js';
 import { attachGraphQLWebSocket } from './realtime/graphql-ws-server.js';
 import { RedisEventBus } from './realtime/redis-event-bus.js';
-import { publishPrice, type PriceEvent } from './modules/live/live.service.js';
+import { publishPrice, toPriceEvent, type PriceEvent } from './modules/live/live.service.js';
 import { createMarketDependencies } from './modules/market/backfill.service.js';
 import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
@@ -48,7 +48,6 @@ import { IndicatorHistory } from './modules/indicator/indicator-history.js';
 import { createIndicatorCompute } from './workers/indicator-pool.js';
 import { CircuitBreaker } from './cache/circuit-breaker.js';
 import { createStockLoaders } from './modules/stock/stock.loaders.js';
-import { toPriceUpdate } from './modules/live/live.service.js';
 import { withDefaultTimeouts } from './db/targets.js';
 
 export interface App {
@@ -158,7 +157,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       realtime.bus.onResync(async (topic) => {
         if (!topic.startsWith('price:')) return undefined;
         const quote = await createStockLoaders(stockDb.prisma, realtime.cache).quoteBySymbol.load(topic.slice('price:'.length));
-        return quote ? { ...toPriceUpdate(quote), timestamp: new Date(quote.timestamp).toISOString() } : undefined;
+        return quote ? { ...toPriceEvent(quote), timestamp: new Date(quote.timestamp).toISOString() } : undefined;
       });
     }
 

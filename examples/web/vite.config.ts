@@ -10,8 +10,13 @@ export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // jsxDev off for builds: under a test runner NODE_ENV=test would otherwise select react/jsx-dev-runtime.
   esbuild: { jsx: 'automatic', jsxDev: command !== 'build' },
-  // A production React/Apollo bundle even when built from inside a test runner (NODE_ENV=test).
-  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+  // A production bundle even when built from inside a test runner (NODE_ENV=test): React reads
+  // process.env.NODE_ENV, Apollo Client 3 reads globalThis.__DEV__ (its dev-only checks, warnings
+  // and error messages then drop out of the bundle). tests/browser/example-web.test.ts checks it.
+  define:
+    command === 'build'
+      ? { 'process.env.NODE_ENV': JSON.stringify('production'), 'globalThis.__DEV__': JSON.stringify(false) }
+      : {},
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1000 },
   server: { port: 5173 },
 }));

@@ -3,7 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Which browser origins may call the API: any, or an explicit list. */
 export type CorsPolicy = { anyOrigin: true } | { anyOrigin: false; origins: ReadonlySet<string> };
 
-const ALLOWED_HEADERS = 'authorization, content-type, accept, apollo-require-preflight, x-apollo-operation-name, x-request-id';
+// Apollo Client's client-awareness headers and W3C trace context are sent by browsers too; a header missing here fails the preflight.
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'x-request-id',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'traceparent',
+  'tracestate',
+].join(', ');
 
 /**
  * Sets CORS headers for the request's origin when the policy allows it.

@@ -125,7 +125,7 @@ describe.skipIf(!enabled)('a Redis that goes away and comes back', () => {
     const bus = t.app.bus as RedisEventBus;
     const QUOTE = `{ stock(symbol: "AAPL") { quote { price } } }`;
     expect((await readyz(t)).status).toBe(200);
-    await t.app.publishPrice({ symbol: 'AAPL', price: 101, change: 1, changePercent: 1, volume: 10, timestamp: new Date() });
+    await t.app.publishPrice({ symbol: 'AAPL', price: 101, previousClose: 100, change: 1, changePercent: 1, volume: 10, timestamp: new Date() });
 
     const received: number[] = [];
     ws.subscribe(
@@ -162,7 +162,7 @@ describe.skipIf(!enabled)('a Redis that goes away and comes back', () => {
     expect(bus.reconnects).toBe(1);
     expect((await readyz(t)).status).toBe(200);
     // A tick published after recovery arrives too.
-    await t.app.publishPrice({ symbol: 'AAPL', price: 102, change: 2, changePercent: 2, volume: 11, timestamp: new Date() });
+    await t.app.publishPrice({ symbol: 'AAPL', price: 102, previousClose: 100, change: 2, changePercent: 2, volume: 11, timestamp: new Date() });
     await expect.poll(() => received.at(-1), { timeout: 10_000 }).toBe(102);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/web/serve.mjs';
+import { publishIndicators } from '../../src/modules/live/live.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { inCi } from '../support/servers.js';
 
@@ -13,7 +14,8 @@ import { inCi } from '../support/servers.js';
  * The React + Apollo example (examples/web) built with Vite, served by its own
  * serve.mjs and driven in Debian's chromium against a test API: sign up, make a
  * watchlist, add two stocks, watch a published tick land on screen; then the
- * stock search (infinite scroll) and a stock page with its candle chart.
+ * stock search (infinite scroll) and a stock page with its candle chart; the
+ * stock page live (price, last candle, indicator tiles); the bundle's production mode.
  * Same skip rules as the playground test.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -129,7 +131,7 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
       { symbol: 'AAPL', price: 199.05 },
     ];
     for (const { symbol, price } of ticks) {
-      await t.app.publishPrice({ symbol, price, change: 1.5, changePercent: 0.75, volume: 1000, timestamp: new Date() });
+      await t.app.publishPrice({ symbol, price, previousClose: price - 1.5, change: 1.5, changePercent: 0.75, volume: 1000, timestamp: new Date() });
       const cell = symbol === 'AAPL' ? aapl : msft;
       await expect.poll(() => cell.innerText(), { timeout: 10_000 }).toBe(price.toFixed(2));
     }
@@ -141,7 +143,7 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
     await expect.poll(() => aapl.innerText(), { timeout: 10_000 }).toBe(data!.stock.quote.price.toFixed(2));
 
     // Each tick flashes the cell for ~600 ms.
-    await t.app.publishPrice({ symbol: 'MSFT', price: 390.5, change: 2, changePercent: 0.5, volume: 1000, timestamp: new Date() });
+    await t.app.publishPrice({ symbol: 'MSFT', price: 390.5, previousClose: 388.5, change: 2, changePercent: 0.5, volume: 1000, timestamp: new Date() });
     await expect.poll(() => msft.getAttribute('class'), { timeout: 5_000 }).toContain('flash');
     await expect.poll(() => msft.innerText(), { timeout: 5_000 }).toBe('390.50');
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -175,5 +177,56 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
 
     expect(failures).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('moves the stock page live: the header price and the last candle follow each tick, the tiles each indicator run', async () => {
+    await page.goto(`${site.url}#/stock/MSFT`);
+    const chart = page.locator('[data-testid="candle-chart"]');
+    await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
+    const price = page.locator('[data-testid="stock-price"]');
+    const lastCandle = async () => JSON.parse((await chart.getAttribute('data-last-candle')) ?? 'null');
+    // Both subscriptions are open (one socket) before the ticks are sent.
+    await expect.poll(() => t.app.websocketClients(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await lastCandle())?.close, { timeout: 10_000 }).toBeTypeOf('number');
+
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) / 1000;
+    const ticks = [412.34, 367.89];
+    for (const tick of ticks) {
+      const before = await lastCandle();
+      await t.app.publishPrice({ symbol: 'MSFT', price: tick, previousClose: 400, change: tick - 400, changePercent: (tick - 400) / 4, volume: 5_000, timestamp: new Date() });
+      await expect.poll(() => price.innerText(), { timeout: 10_000 }).toBe(tick.toFixed(2));
+      await expect.poll(async () => (await lastCandle()).close, { timeout: 10_000 }).toBe(tick);
+      const after = await lastCandle();
+      // Today's candle (started by the tick when the chart's last candle was yesterday's): close, high and low follow.
+      expect(after.time).toBe(today);
+      expect(after.high).toBeGreaterThanOrEqual(tick);
+      expect(after.low).toBeLessThanOrEqual(tick);
+      expect(after).not.toEqual(before);
+    }
+    const finalCandle = await lastCandle();
+    expect(finalCandle.high).toBeGreaterThanOrEqual(412.34);
+    expect(finalCandle.low).toBeLessThanOrEqual(367.89);
+    expect(await page.locator('[data-testid="stock-change"]').innerText()).toContain('-32.11');
+
+    // An indicator run for MSFT (what the indicators job publishes) lands in the tiles.
+    await publishIndicators(t.app.bus, t.app.cache, 'MSFT', {
+      timestamp: new Date(today * 1000), sma20: 401.23, sma50: 398.76, sma200: null, ema12: null, ema26: null, rsi14: 12.3,
+      macd: { macd: 1.234, signal: 0.987, histogram: 0.247 }, bollinger: null, atr14: null, obv: null,
+    });
+    const tiles = page.locator('[data-testid="indicators"]');
+    await expect.poll(() => tiles.innerText(), { timeout: 10_000 }).toMatch(/RSI 14\s+12\.3/);
+    expect(await tiles.innerText()).toMatch(/SMA 20\s+401\.23/);
+    await page.screenshot({ path: new URL('example-web-live.png', SCREENSHOT_DIR).pathname, fullPage: true });
+
+    expect(failures).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('is built with Apollo Client (and React) in production mode', () => {
+    const bundle = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('\n');
+    expect(bundle.length).toBeGreaterThan(100_000);
+    // Apollo's dev-only branches test globalThis.__DEV__; defined false, they are gone, with their warnings.
+    expect(bundle).not.toContain('__DEV__');
+    expect(bundle).not.toContain('Download the Apollo DevTools');
   });
 });

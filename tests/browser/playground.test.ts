@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)('the GraphiQL playground in chromium', () => {
     // The current price at once, then each tick.
     await expect.poll(() => editorValue(page, '.graphiql-response'), { timeout: 10_000 }).toContain('190.5');
     await expect.poll(() => t.app.websocketClients(), { timeout: 10_000 }).toBe(1);
-    await t.app.publishPrice({ symbol: 'AAPL', price: 191.25, change: 0.75, changePercent: 0.39, volume: 1000, timestamp: new Date() });
+    await t.app.publishPrice({ symbol: 'AAPL', price: 191.25, previousClose: 190.5, change: 0.75, changePercent: 0.39, volume: 1000, timestamp: new Date() });
     await expect.poll(() => editorValue(page, '.graphiql-response'), { timeout: 10_000 }).toContain('191.25');
     await page.locator('.graphiql-execute-button').click(); // stops the subscription
 

@@ -22,6 +22,31 @@ describe('CORS', () => {
     expect(post.headers.get('vary')).toContain('Origin');
   });
 
+  it('lets a browser send Apollo Client client-awareness headers and trace context', async () => {
+    t = await startTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
+    const wanted = ['apollographql-client-name', 'apollographql-client-version', 'traceparent', 'tracestate'];
+    const answer = await fetch(t.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': ['content-type', ...wanted].join(', ') },
+    });
+    expect(answer.status).toBe(204);
+    const allowed = answer.headers.get('access-control-allow-headers')!.split(',').map((header) => header.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['content-type', ...wanted]));
+    const post = await fetch(t.url, {
+      method: 'POST',
+      headers: {
+        origin: 'https://app.example.com',
+        'content-type': 'application/json',
+        'apollographql-client-name': 'web',
+        'apollographql-client-version': '1.0.0',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(post.status).toBe(200);
+    expect(post.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+  });
+
   it('gives an unlisted origin no CORS headers, so the browser blocks it', async () => {
     t = await startTestApp({ env: { CORS_ORIGINS: 'https://app.example.com' } });
     const answer = await preflight(t.url, 'https://evil.example.com');

@@ -45,7 +45,7 @@ describe('a client that stops reading its socket', () => {
     // 200 subscriptions x ~200 bytes per tick: a few hundred ticks fill the kernel buffers, then graphql-ws
     // waits on the socket and one subscription's queue of 1,000 events overflows.
     while (t.app.websocketClients() === before && published < 5000) {
-      await t.app.publishPrice({ symbol: 'AAPL', price: 190 + published / 100, change: 1, changePercent: 0.5, volume: published, timestamp: new Date().toISOString() });
+      await t.app.publishPrice({ symbol: 'AAPL', price: 190 + published / 100, previousClose: 189, change: 1, changePercent: 0.5, volume: published, timestamp: new Date().toISOString() });
       published += 1;
       if (published % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -6,7 +6,7 @@ import { signUp } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 const MARKET = readFileSync(new URL('../modules/stock/fixtures/market.sql', import.meta.url), 'utf8');
-const PRICES = `subscription($symbols: [String!]!) { priceUpdated(symbols: $symbols) { symbol price change changePercent volume timestamp } }`;
+const PRICES = `subscription($symbols: [String!]!) { priceUpdated(symbols: $symbols) { symbol price previousClose change changePercent volume timestamp } }`;
 
 let t: TestApp;
 let wsUrl: string;
@@ -69,21 +69,21 @@ function raw(): Promise<{ socket: WebSocket; closed: Promise<{ code: number; rea
 }
 
 describe('priceUpdated', () => {
-  it('sends the current price of each symbol first, then every tick', async () => {
+  it('sends the current quote of each symbol first, then every tick, each with every Quote field', async () => {
     const sub = take(client(), PRICES, { symbols: ['aapl', 'MSFT'] }, 3);
     await until(() => sub.results.length === 2);
     expect(sub.results.map((r) => r.data.priceUpdated)).toEqual([
-      { symbol: 'AAPL', price: 190.5, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T00:00:00.000Z' },
-      { symbol: 'MSFT', price: 396, change: -8, changePercent: -1.9802, volume: 25000000, timestamp: '2025-03-05T00:00:00.000Z' },
+      { symbol: 'AAPL', price: 190.5, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T00:00:00.000Z' },
+      { symbol: 'MSFT', price: 396, previousClose: 404, change: -8, changePercent: -1.9802, volume: 25000000, timestamp: '2025-03-05T00:00:00.000Z' },
     ]);
-    await t.app.publishPrice({ symbol: 'MSFT', price: 397.25, change: -6.75, changePercent: -1.6708, volume: 26000000, timestamp: '2025-03-06T15:00:00.000Z' });
-    await t.app.publishPrice({ symbol: 'XOM', price: 1, change: null, changePercent: null, volume: 1, timestamp: '2025-03-06T15:00:00.000Z' });
+    await t.app.publishPrice({ symbol: 'MSFT', price: 397.25, previousClose: 404, change: -6.75, changePercent: -1.6708, volume: 26000000, timestamp: '2025-03-06T15:00:00.000Z' });
+    await t.app.publishPrice({ symbol: 'XOM', price: 1, previousClose: null, change: null, changePercent: null, volume: 1, timestamp: '2025-03-06T15:00:00.000Z' });
     const results = await sub.done;
-    expect(results[2].data.priceUpdated).toEqual({ symbol: 'MSFT', price: 397.25, change: -6.75, changePercent: -1.6708, volume: 26000000, timestamp: '2025-03-06T15:00:00.000Z' });
+    expect(results[2].data.priceUpdated).toEqual({ symbol: 'MSFT', price: 397.25, previousClose: 404, change: -6.75, changePercent: -1.6708, volume: 26000000, timestamp: '2025-03-06T15:00:00.000Z' });
   });
 
   it('starts from the cached tick once the live feed has published, and Stock.quote serves it too', async () => {
-    await t.app.publishPrice({ symbol: 'XOM', price: 111.5, change: 1.25, changePercent: 1.1338, volume: 9000000, timestamp: '2025-03-06T16:00:00.000Z' });
+    await t.app.publishPrice({ symbol: 'XOM', price: 111.5, previousClose: 110.25, change: 1.25, changePercent: 1.1338, volume: 9000000, timestamp: '2025-03-06T16:00:00.000Z' });
     const sub = take(client(), PRICES, { symbols: ['XOM'] }, 1);
     expect((await sub.done)[0].data.priceUpdated).toMatchObject({ symbol: 'XOM', price: 111.5, timestamp: '2025-03-06T16:00:00.000Z' });
     const { data } = await t.graphql(`{ stock(symbol: "XOM") { quote { price previousClose change } } }`);

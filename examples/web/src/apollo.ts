@@ -2,10 +2,11 @@ import { ApolloClient, HttpLink, InMemoryCache, from, split } from '@apollo/clie
 import { setContext } from '@apollo/client/link/context';
 import { onError } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { getMainDefinition, relayStylePagination } from '@apollo/client/utilities';
+import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
 import { getAccessToken, setAccessToken } from './auth';
 import { API_URL, WS_URL } from './config';
+import { typePolicies } from './typePolicies';
 
 export interface Apollo {
   client: ApolloClient<unknown>;
@@ -54,17 +55,9 @@ export function createApollo(): Apollo {
 
   const client = new ApolloClient({
     link,
-    cache: new InMemoryCache({
-      typePolicies: {
-        Stock: { keyFields: ['symbol'] },
-        Query: {
-          fields: {
-            // One growing list per filter; fetchMore({ variables: { after } }) appends.
-            stocks: relayStylePagination(['filter']),
-          },
-        },
-      },
-    }),
+    cache: new InMemoryCache({ typePolicies }),
+    // Sent as apollographql-client-name / -version on every HTTP request (the API's CORS allows them).
+    clientAwareness: { name: 'marketgraph-web', version: '0.1.0' },
   });
 
   return {

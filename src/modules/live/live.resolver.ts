@@ -2,15 +2,17 @@ import type { Context } from '../../composition/context.js';
 import { Arg, Root, Subscription, Resolver } from '../../graphql/type-graphql.js';
 import { parseInput } from '../../graphql/validate.js';
 import type { PriceEvent } from './live.service.js';
-import { PriceUpdate } from './live.type.js';
 import { priceUpdatedSchema } from './live.validation.js';
 import { IndicatorPoint } from '../indicator/indicator.type.js';
+import { Quote } from '../stock/stock.type.js';
 import { symbolSchema } from '../stock/stock.validation.js';
 
 @Resolver()
 export class LiveResolver {
-  @Subscription(() => PriceUpdate, {
-    description: 'The current price of each symbol at once, then every tick. 1-100 listed symbols.',
+  @Subscription(() => Quote, {
+    description:
+      'The current quote of each symbol at once, then every tick. 1-100 listed symbols. A `Quote`, like `Stock.quote`: ' +
+      'a client cache keyed by symbol updates the quote it holds.',
     subscribe: ({ args, context }) => {
       const { symbols } = parseInput(priceUpdatedSchema, args);
       const ctx = context as Context;

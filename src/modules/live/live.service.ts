@@ -1,4 +1,3 @@
-import { Decimal } from 'decimal.js';
 import type { Cache } from '../../cache/cache.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import { eventStream, type EventStreamOptions } from '../../realtime/event-stream.js';
@@ -9,22 +8,25 @@ import type { IndicatorPoint } from '../indicator/indicator.type.js';
 import type { CachedQuote } from '../stock/stock.mapper.js';
 import type { StockService } from '../stock/stock.service.js';
 import type { Quote } from '../stock/stock.type.js';
-import type { PriceUpdate } from './live.type.js';
 
-/** What travels on the bus for a price tick (JSON: the timestamp is a string once received). */
-export type PriceEvent = Omit<PriceUpdate, 'timestamp'> & { timestamp: string | Date };
+/**
+ * A price tick: every field of `Quote`, which `priceUpdated` returns, so a client's
+ * normalised cache (Quote keyed by symbol) updates the quote it already holds.
+ * JSON on the bus: the timestamp is a string once received.
+ */
+export type PriceEvent = Omit<Quote, 'timestamp'> & { timestamp: string | Date };
 
-export function toPriceUpdate(quote: Quote): PriceEvent {
-  return { symbol: quote.symbol, price: quote.price, change: quote.change, changePercent: quote.changePercent, volume: quote.volume, timestamp: quote.timestamp };
+/** Exactly the Quote fields, nothing else a caller's object may carry. */
+export function toPriceEvent(quote: PriceEvent): PriceEvent {
+  const { symbol, price, previousClose, change, changePercent, volume, timestamp } = quote;
+  return { symbol, price, previousClose, change, changePercent, volume, timestamp };
 }
 
-/** Caches a tick as the symbol's latest quote, then pushes it to every subscriber in every process. */
+/** Caches a tick as the symbol's latest quote, then pushes the very same object to every subscriber in every process. */
 export async function publishPrice(bus: EventBus, cache: Cache, update: PriceEvent): Promise<void> {
-  const timestamp = new Date(update.timestamp).toISOString();
-  const previousClose = update.change === null ? null : new Decimal(update.price).minus(update.change).toNumber();
-  const cached: CachedQuote = { ...update, previousClose, timestamp };
-  await cache.set(quoteCacheKey(update.symbol), cached, QUOTE_TTL_SECONDS);
-  await bus.publish(priceTopic(update.symbol), { ...update, timestamp });
+  const quote: CachedQuote = { ...toPriceEvent(update), timestamp: new Date(update.timestamp).toISOString() };
+  await cache.set(quoteCacheKey(quote.symbol), quote, QUOTE_TTL_SECONDS);
+  await bus.publish(priceTopic(quote.symbol), quote);
 }
 
 /** Caches a symbol's newest indicator point and pushes it to `indicatorUpdated` subscribers. */
@@ -57,7 +59,7 @@ export class LiveService {
     await this.stocks.assertKnown(symbols, (i) => `symbols[${i}]`);
     const initial = async () => {
       const quotes = await this.stocks.quotes(symbols);
-      return quotes.filter((quote): quote is Quote => quote !== null).map(toPriceUpdate);
+      return quotes.filter((quote): quote is Quote => quote !== null).map(toPriceEvent);
     };
     return eventStream<PriceEvent>(this.bus, symbols.map(priceTopic), initial, options);
   }

@@ -16,11 +16,13 @@ import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBucke
 import { dateSpan, ensureMonths } from './partition-guard.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
-/** One symbol's new price after a batch of ticks (what subscribers receive). */
+/** One symbol's new quote after a batch of ticks (what subscribers receive: every Quote field). */
 export interface PriceUpdate {
   symbol: string;
   price: number;
-  /** against the previous trading day's DAY close; null when there is none */
+  /** the previous trading day's DAY close; null when there is none */
+  previousClose: number | null;
+  /** price - previousClose */
   change: number | null;
   changePercent: number | null;
   /** shares traded today so far (the DAY candle's volume) */
@@ -121,6 +123,7 @@ export class IngestService {
       return {
         symbol: bucket.symbol,
         price: bucket.close.toNumber(),
+        previousClose: previousClose?.toNumber() ?? null,
         change: change?.toDecimalPlaces(6).toNumber() ?? null,
         changePercent: changePercent?.toDecimalPlaces(4).toNumber() ?? null,
         volume: Number(dayVolume.get(`${bucket.symbol}|${bucket.ts.getTime()}`) ?? bucket.volume),

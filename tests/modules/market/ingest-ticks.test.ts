@@ -40,12 +40,12 @@ describe('ingestTicks', () => {
     // AAPL: 190.25 - 188.00 (previous day's close) = 2.25; 2.25 / 188 = 1.19680...%
     // MSFT: 401.10 - 404.00 = -2.90; -2.90 / 404 = -0.71782...%
     expect(first).toEqual([
-      { symbol: 'AAPL', price: 190.25, change: 2.25, changePercent: 1.1968, volume: 650, timestamp: new Date('2025-03-05T14:31:10Z') },
-      { symbol: 'MSFT', price: 401.1, change: -2.9, changePercent: -0.7178, volume: 1000, timestamp: new Date('2025-03-05T14:30:30Z') },
+      { symbol: 'AAPL', price: 190.25, previousClose: 188, change: 2.25, changePercent: 1.1968, volume: 650, timestamp: new Date('2025-03-05T14:31:10Z') },
+      { symbol: 'MSFT', price: 401.1, previousClose: 404, change: -2.9, changePercent: -0.7178, volume: 1000, timestamp: new Date('2025-03-05T14:30:30Z') },
     ]);
 
     const second = await ingest.ingestTicks([tick('AAPL', '2025-03-05T14:31:50Z', '191.00', 25), tick('AAPL', '2025-03-05T14:32:00Z', '188.00', 5)]);
-    expect(second).toEqual([{ symbol: 'AAPL', price: 188, change: 0, changePercent: 0, volume: 680, timestamp: new Date('2025-03-05T14:32:00Z') }]);
+    expect(second).toEqual([{ symbol: 'AAPL', price: 188, previousClose: 188, change: 0, changePercent: 0, volume: 680, timestamp: new Date('2025-03-05T14:32:00Z') }]);
 
     const row = (ts: string, open: string, high: string, low: string, close: string, adjClose: string | null, volume: string) => ({
       ts: new Date(ts), open, high, low, close, adjClose, volume, source: 'simulated',
@@ -70,7 +70,7 @@ describe('ingestTicks', () => {
 
   it('reports no change for a symbol without an earlier daily close', async () => {
     const [update] = await new IngestService(db.sql).ingestTicks([tick('NVDA', '2025-03-05T15:00:00Z', '120.5', 10)]);
-    expect(update).toMatchObject({ symbol: 'NVDA', price: 120.5, change: null, changePercent: null, volume: 10 });
+    expect(update).toMatchObject({ symbol: 'NVDA', price: 120.5, previousClose: null, change: null, changePercent: null, volume: 10 });
   });
 
   it.each([10, 100])('sends the same few statements for a batch of %i symbols, three ticks each', async (count) => {
