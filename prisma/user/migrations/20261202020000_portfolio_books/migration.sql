@@ -74,6 +74,7 @@ CREATE TABLE "positions_book" (
     "cost_basis" DECIMAL(24,6) NOT NULL,
     "currency" CHAR(3) NOT NULL,
     "realized_pnl" DECIMAL(24,6) NOT NULL,
+    "commission_paid" DECIMAL(24,6) NOT NULL,
     "trade_id" BIGINT,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
