@@ -85,7 +85,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     fx: () => new StockDbFxRates(deps.stockDb),
     portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
-    trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx),
+    trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

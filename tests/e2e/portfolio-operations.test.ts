@@ -35,7 +35,7 @@ describe('typed portfolio operations', () => {
     const { data } = await t.operation(PortfolioStateDocument, { id }, headers);
     const state: PortfolioStateQuery['portfolio'] | undefined = data?.portfolio;
     expect(state).toMatchObject({ cash: 639, totalValue: 639 + 380, invested: 360, dayChange: 20 });
-    expect(state?.positions.map((p) => [p.stock.symbol, p.quantity, p.marketValue])).toEqual([['AAPL', 2, 380]]);
+    expect(state?.positions.map((p) => [p.stock?.symbol, p.quantity, p.marketValue])).toEqual([['AAPL', 2, 380]]);
     expect(state?.trades.edges).toHaveLength(1);
   });
 });

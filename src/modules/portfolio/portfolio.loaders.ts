@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Decimal } from 'decimal.js';
 import type { UserClient } from '../../db/database.js';
-import { oneByKey } from '../../lib/batch.js';
+import { manyByKey, oneByKey } from '../../lib/batch.js';
 import type { StockLoaders } from '../stock/stock.loaders.js';
 import { requireRate, type FxRates } from './fx-rates.js';
 import { readPortfolioStates, type PortfolioState } from './portfolio-state.sql.js';
 import { currenciesOf, valuePortfolio, type Valuation } from './valuation.js';
+import { readTradePages } from './trades.sql.js';
+import type { TradeRow } from './trade.service.js';
 
 interface PortfolioRow {
   id: string;
@@ -22,6 +24,8 @@ export interface PortfolioLoaders {
   stateById: DataLoader<string, PortfolioState>;
   /** Live valuation in the base currency: the states, then one batch of quotes and one of FX rates for all of them. */
   valuationById: DataLoader<{ id: string; baseCurrency: string }, Valuation, string>;
+  /** Up to `limit` trades of each portfolio, newest first, below an optional id: one statement per distinct limit. */
+  tradePages(limit: number): DataLoader<{ portfolioId: string; before: string | null }, TradeRow[], string>;
 }
 
 export function createPortfolioLoaders(db: UserClient, stock: StockLoaders, fx: FxRates): PortfolioLoaders {
@@ -29,7 +33,19 @@ export function createPortfolioLoaders(db: UserClient, stock: StockLoaders, fx: 
     const states = await readPortfolioStates(db, ids);
     return ids.map((id) => states.get(id)!);
   });
+  const tradePages = new Map<number, DataLoader<{ portfolioId: string; before: string | null }, TradeRow[], string>>();
   return {
+    tradePages(limit) {
+      let loader = tradePages.get(limit);
+      if (!loader) {
+        loader = new DataLoader(async (keys) => {
+          const rows = await readTradePages(db, keys, limit);
+          return manyByKey(keys.map((_, i) => i + 1), rows, (row) => row.k);
+        }, { cacheKeyFn: (key) => `${key.portfolioId}:${key.before ?? ''}` });
+        tradePages.set(limit, loader);
+      }
+      return loader;
+    },
     portfolioById: new DataLoader(async (ids) => {
       const rows = await db.portfolio.findMany({ where: { id: { in: [...ids] } } });
       return oneByKey(ids, rows, (row) => row.id);

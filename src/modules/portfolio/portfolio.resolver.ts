@@ -100,16 +100,14 @@ export class PortfolioResolver {
     @Ctx() ctx: Context,
   ): Promise<TradeConnection> {
     const args = parseInput(tradesArgsSchema, { first, after });
-    return ctx.services.trades.page(portfolio, args.first, args.after);
+    return ctx.services.trades.page(portfolio.id, args.first, args.after);
   }
 }
 
 @Resolver(() => Position)
 export class PositionResolver {
-  @FieldResolver(() => Stock)
-  async stock(@Root() position: Position, @Ctx() ctx: Context): Promise<Stock> {
-    const stock = await ctx.loaders.stock.stockBySymbol.load(position.symbol);
-    // A position is only ever opened on a listed stock; a stock deleted since is shown by its symbol alone.
-    return stock ?? ({ symbol: position.symbol, name: position.symbol, currency: position.currency } as Stock);
+  @FieldResolver(() => Stock, { nullable: true, description: 'The stock from the stock database; null only if it was removed from there since.' })
+  stock(@Root() position: Position, @Ctx() ctx: Context): Promise<Stock | null> {
+    return ctx.loaders.stock.stockBySymbol.load(position.symbol);
   }
 }

@@ -55,7 +55,7 @@ export class CashBalance {
 
 @ObjectType({ description: 'A holding: money fields are in the portfolio’s base currency unless they say otherwise.' })
 export class Position {
-  /** Resolved to `stock` through the stock loader. */
+  @Field(() => String, { description: 'The symbol held (`stock` resolves it through the stock loader).' })
   symbol!: string;
 
   @Field(() => Float, { description: 'Shares held (to 6 places); negative for a short position.' })

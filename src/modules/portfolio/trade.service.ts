@@ -8,13 +8,14 @@ import { requireRate, type FxRates } from './fx-rates.js';
 import { appendCash, BOOK_TRANSACTION, latestCash, lockPortfolios } from './ledger.js';
 import { dec, MINOR_UNITS, minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
 import { applyTrade } from './position-math.js';
+import type { PortfolioLoaders } from './portfolio.loaders.js';
 import type { PortfolioService } from './portfolio.service.js';
-import { OrderSide, TradeSource, type Portfolio, type Trade, type TradeConnection } from './portfolio.type.js';
+import { OrderSide, TradeSource, type Trade, type TradeConnection } from './portfolio.type.js';
 import type { RecordTrade } from './portfolio.validation.js';
 
 const CURSOR_KIND = 'trade';
 
-type TradeRow = {
+export type TradeRow = {
   id: bigint;
   stockSymbol: string;
   side: 'BUY' | 'SELL';
@@ -53,6 +54,7 @@ export class TradeService {
     private readonly portfolios: PortfolioService,
     private readonly stocks: StockService,
     private readonly fx: FxRates,
+    private readonly loaders: PortfolioLoaders,
   ) {}
 
   async record(viewer: Viewer, input: RecordTrade): Promise<Trade> {
@@ -127,19 +129,14 @@ export class TradeService {
     return toTrade(row);
   }
 
-  /** Newest first; the cursor is the trade id. One statement per portfolio asked (a page is per parent). */
-  async page(portfolio: Portfolio, first: number, after: string | null | undefined): Promise<TradeConnection> {
-    let before: bigint | null = null;
+  /** Newest first; the cursor is the trade id. Batched: one statement for the pages of any number of portfolios. */
+  async page(portfolioId: string, first: number, after: string | null | undefined): Promise<TradeConnection> {
+    let before: string | null = null;
     if (after) {
-      const key = decodeCursor(CURSOR_KIND, after);
-      if (!/^\d{1,19}$/.test(key)) throw new BadUserInputError('after: not a cursor of this connection', 'after');
-      before = BigInt(key);
+      before = decodeCursor(CURSOR_KIND, after);
+      if (!/^\d{1,18}$/.test(before)) throw new BadUserInputError('after: not a cursor of this connection', 'after');
     }
-    const rows = await this.db.tradeExecutionLog.findMany({
-      where: { portfolioId: portfolio.id, ...(before !== null ? { id: { lt: before } } : {}) },
-      orderBy: { id: 'desc' },
-      take: first + 1,
-    });
+    const rows = await this.loaders.tradePages(first + 1).load({ portfolioId, before });
     return toPage(rows.map(toTrade), first, (trade) => encodeCursor(CURSOR_KIND, trade.id));
   }
 }

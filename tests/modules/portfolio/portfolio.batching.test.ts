@@ -7,7 +7,8 @@ import { CREATE } from './operations.js';
 // 60 stocks S01..S60 with 40 daily candles each, the last close 140.5 and the one before 139.5.
 const MANY_STOCKS = readFileSync(new URL('../stock/fixtures/many-stocks.sql', import.meta.url), 'utf8');
 const QUERY = `{ portfolios { id cash totalValue invested dayChange realizedPnl
-  positions { stock { symbol name } quantity averageCost marketValue unrealizedPnl unrealizedPnlPercent dayChange weight } } }`;
+  positions { stock { symbol name } quantity averageCost marketValue unrealizedPnl unrealizedPnlPercent dayChange weight }
+  trades(first: 5) { edges { node { symbol quantity } } } } }`;
 
 let t: TestApp;
 beforeAll(async () => {
@@ -33,6 +34,11 @@ async function userWithPortfolios(count: number, size: number, firstSymbol: numb
        SELECT $1, s, 2, 100, 200, 'USD', 0, 0 FROM unnest($2::varchar[]) AS s`,
       [id, symbols],
     );
+    await t.user.sql.query(
+      `INSERT INTO trade_execution_log (portfolio_id, source, stock_symbol, side, quantity, exec_price, notional, notional_local, currency, fx_rate, executed_at, trade_date)
+       SELECT $1, 'RECORDED', s, 'BUY', 2, 100, 200, 200, 'USD', 1, now(), current_date FROM unnest($2::varchar[]) AS s`,
+      [id, symbols],
+    );
   }
   return user;
 }
@@ -54,8 +60,9 @@ describe('portfolios { positions { stock marketValue … } totalValue … }', ()
     // 50 positions of 2 shares at 140.5 plus 1000 cash.
     expect(portfolios.every((p) => p.positions.length === 50 && p.totalValue === 1000 + 50 * 281)).toBe(true);
     expect(portfolios[0]!.positions.map((p) => p.stock.symbol)).toEqual(Array.from({ length: 50 }, (_, i) => symbol(i + 1)));
-    // user DB: the portfolios, then one atomic state statement for all of them; stock DB: stocks + quotes.
-    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 2 });
+    expect(portfolios.every((p: any) => p.trades.edges.length === 5)).toBe(true);
+    // user DB: the portfolios, one atomic state statement and one trade-page statement for all of them; stock DB: stocks + quotes.
+    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 3 });
     expect({ stock: large.stock, user: large.user }).toEqual({ stock: small.stock, user: small.user });
   });
 });
