@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireViewer } from '../../graphql/auth.js';
 import type { Context } from '../../composition/context.js';
+import { rowsCost } from '../../graphql/guards/cost.js';
 import { firstSchema } from '../../graphql/pagination.js';
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from '../../graphql/type-graphql.js';
 import { parseInput } from '../../graphql/validate.js';
@@ -87,7 +88,8 @@ export class PortfolioResolver {
     return (await ctx.loaders.portfolio.valuationById.load(portfolio)).realizedPnl.toDecimalPlaces(6).toNumber();
   }
 
-  @FieldResolver(() => [Position], { description: 'Open positions, by symbol.' })
+  // Unbounded list: the cost guard counts it as a typical 50 positions, so nesting candles under it stays bounded.
+  @FieldResolver(() => [Position], { description: 'Open positions, by symbol.', complexity: ({ childComplexity }) => rowsCost(50, childComplexity) })
   async positions(@Root() portfolio: Portfolio, @Ctx() ctx: Context): Promise<Position[]> {
     return (await ctx.loaders.portfolio.valuationById.load(portfolio)).positions;
   }

@@ -68,6 +68,12 @@ describe('portfolios', () => {
     expect(result.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
 
+  it('count positions as 50 rows in the cost guard, so candles nested under them are bounded', async () => {
+    const result = await t.graphql(`{ portfolios { positions { stock { candles(last: 1000) { close } } } } }`, {}, ada.headers);
+    expect(result.errors![0]!.extensions!.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await t.graphql(`{ portfolios { positions { stock { candles(last: 30) { close } } } } }`, {}, ada.headers)).errors).toBeUndefined();
+  });
+
   it('refuse an unknown base currency and an empty name', async () => {
     expect((await fails(CREATE, { input: { name: 'x', baseCurrency: 'XYZ' } })).message).toMatch(/^baseCurrency: must be one of USD/);
     expect((await fails(CREATE, { input: { name: '  ' } })).message).toBe('name: must not be empty');
