@@ -18,10 +18,15 @@ import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { lazyObject } from '../lib/lazy-object.js';
 import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
+import { CapitalService } from '../modules/portfolio/capital.service.js';
+import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
+import { createPortfolioLoaders, type PortfolioLoaders } from '../modules/portfolio/portfolio.loaders.js';
+import { PortfolioService } from '../modules/portfolio/portfolio.service.js';
+import { TradeService } from '../modules/portfolio/trade.service.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
-  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders };
+  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders };
   services: {
     stocks: StockService;
     auth: AuthService;
@@ -32,6 +37,11 @@ export interface Context extends RequestContext {
     indicators: IndicatorService;
     live: LiveService;
     apiKeys: ApiKeyService;
+    portfolios: PortfolioService;
+    capital: CapitalService;
+    trades: TradeService;
+    /** FX rates from the stock database, batched per request. */
+    fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
     backfill: BackfillService | null;
   };
@@ -60,6 +70,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),
+    portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
   });
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
@@ -71,6 +82,10 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     indicators: () => new IndicatorService(deps.stockDb, deps.cache),
     live: () => new LiveService(deps.bus, services.stocks, services.indicators),
     apiKeys: () => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
+    fx: () => new StockDbFxRates(deps.stockDb),
+    portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
+    capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
+    trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

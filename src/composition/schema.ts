@@ -16,6 +16,7 @@ import {
 } from '../modules/screener/screener.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
+import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -33,6 +34,8 @@ export const resolvers = [
   CategoricalCriterionResolver,
   CustomScreenerResolver,
   BackfillResolver,
+  PortfolioResolver,
+  PositionResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -43,3 +43,17 @@ export class ServiceUnavailableError extends GraphQLError {
     super(message, { extensions: { code: 'SERVICE_UNAVAILABLE', ...(service ? { service } : {}) } });
   }
 }
+
+/** A cash withdrawal, transfer or buy would take a portfolio's cash below zero; nothing was written. */
+export class InsufficientFundsError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'INSUFFICIENT_FUNDS' } });
+  }
+}
+
+/** A sell of more than the portfolio holds, in a portfolio that does not allow short positions; nothing was written. */
+export class InsufficientPositionError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'INSUFFICIENT_POSITION' } });
+  }
+}
