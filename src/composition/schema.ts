@@ -15,10 +15,12 @@ import {
   ScreenerResolver,
 } from '../modules/screener/screener.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
+import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 
 export const resolvers = [
   StockResolver,
+  QuoteResolver,
   LiveResolver,
   StockConnectionResolver,
   StockIndicatorsResolver,
