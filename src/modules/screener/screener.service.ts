@@ -1,5 +1,5 @@
 import type { StockClient } from '../../db/database.js';
-import { candleStampOf, lastCompleteSession } from '../market/calendar/new-york-calendar.js';
+import { sessionWindow } from '../market/calendar/session-window.js';
 import { toPage } from '../../graphql/relay.js';
 import type { StockConnection } from '../stock/stock.connection.js';
 import type { StockLoaders } from '../stock/stock.loaders.js';
@@ -127,7 +127,7 @@ export class ScreenerService {
     const after = page.after ? decodeScreenerCursor(page.after, page.sort) : null;
     const conditions = toConditions(criteria);
     // Volumes come from the last complete New York session, never today's partial candle.
-    const market: ScreenerMarket = { lastSession: candleStampOf(lastCompleteSession(new Date())) };
+    const market: ScreenerMarket = sessionWindow(new Date());
     const rows = await this.stockDb.$queryRaw<ScreenerResultRow[]>(
       compileScreenerPage(conditions, { sort: page.sort, first: page.first, after }, market),
     );

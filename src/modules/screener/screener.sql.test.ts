@@ -8,6 +8,7 @@ import {
   type ScreenerPageSpec,
 } from './screener.sql.js';
 import { ScreenerSortField, SortDirection } from './screener.type.js';
+import { sessionWindow } from '../market/calendar/session-window.js';
 
 /** The statement on one line, so expectations read like SQL. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
@@ -18,14 +19,20 @@ const SELECT =
 const ALWAYS = 's.is_active AND NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.symbol = s.symbol)';
 const LATEST_CANDLE =
   "LEFT JOIN LATERAL (SELECT p.close FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval ORDER BY p.ts DESC LIMIT 1) lp ON true";
-/** The last complete session's candle, `$n` being its ts. */
+const DAY_CANDLES = "FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval";
+/** The last complete session's volume: inside the window ($n, $n+1] first, else the latest up to $n+2 (the same instant). */
 const sessionCandle = (n: number) =>
-  `LEFT JOIN LATERAL (SELECT p.volume FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts <= $${n} ORDER BY p.ts DESC LIMIT 1) sv ON true`;
+  `LEFT JOIN LATERAL (SELECT COALESCE((SELECT p.volume ${DAY_CANDLES} AND p.ts > $${n} AND p.ts <= $${n + 1} ORDER BY p.ts DESC LIMIT 1), ` +
+  `(SELECT p.volume ${DAY_CANDLES} AND p.ts <= $${n + 2} ORDER BY p.ts DESC LIMIT 1)) AS volume) sv ON true`;
+/** The mean of the latest 20 sessions: the window when it holds all 20, else unbounded. Binds $n..$n+5. */
 const averageVolume = (n: number) =>
-  `LEFT JOIN LATERAL (SELECT avg(v.volume) AS average_volume FROM (SELECT p.volume FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts <= $${n} ORDER BY p.ts DESC LIMIT $${n + 1}) v) av ON true`;
+  `LEFT JOIN LATERAL (SELECT COALESCE((SELECT avg(v.volume) FROM (SELECT p.volume ${DAY_CANDLES} AND p.ts > $${n} AND p.ts <= $${n + 1} ` +
+  `ORDER BY p.ts DESC LIMIT $${n + 2}) v HAVING count(*) = $${n + 3}), (SELECT avg(v.volume) FROM (SELECT p.volume ${DAY_CANDLES} ` +
+  `AND p.ts <= $${n + 4} ORDER BY p.ts DESC LIMIT $${n + 5}) v)) AS average_volume) av ON true`;
 // Monday 2026-11-30 during the session: the last complete one is Friday 2026-11-27.
+const MARKET: ScreenerMarket = sessionWindow(new Date('2026-11-30T15:00:00Z'));
 const LAST_SESSION = new Date('2026-11-27T00:00:00Z');
-const MARKET: ScreenerMarket = { lastSession: LAST_SESSION };
+const AFTER = new Date('2026-10-13T00:00:00Z'); // 45 days before
 
 const NONE: ScreenerConditions = { numeric: [], categorical: [] };
 const DEFAULT_PAGE: ScreenerPageSpec = {
@@ -66,9 +73,10 @@ describe('compileScreenerPage', () => {
     const sql = compileScreenerPage(NONE, { ...DEFAULT_PAGE, sort: { field: ScreenerSortField.VOLUME, direction: SortDirection.ASC } }, MARKET);
     expect(oneLine(sql.text)).toBe(
       `${SELECT} (sv.volume)::text AS sort_key FROM stock s ${sessionCandle(1)} WHERE ${ALWAYS} ` +
-        'ORDER BY sv.volume ASC NULLS LAST, s.symbol ASC LIMIT $2',
+        'ORDER BY sv.volume ASC NULLS LAST, s.symbol ASC LIMIT $4',
     );
-    expect(sql.values).toEqual([LAST_SESSION, 21]);
+    expect(MARKET).toEqual({ after: AFTER, lastSession: LAST_SESSION });
+    expect(sql.values).toEqual([AFTER, LAST_SESSION, LAST_SESSION, 21]);
   });
 
   it('filters volume on the last complete session, price on the latest candle, and average volume over 20 sessions', () => {
@@ -84,11 +92,11 @@ describe('compileScreenerPage', () => {
     };
     const sql = compileScreenerPage(conditions, DEFAULT_PAGE, MARKET);
     expect(oneLine(sql.text)).toBe(
-      `${SELECT} (s.market_cap)::text AS sort_key FROM stock s ${LATEST_CANDLE} ${sessionCandle(1)} ${averageVolume(2)} ` +
-        `WHERE ${ALWAYS} AND lp.close >= $4::numeric AND sv.volume >= $5::numeric AND av.average_volume >= $6::numeric ` +
-        'AND s.eps >= $7::numeric AND s.beta <= $8::numeric ORDER BY s.market_cap DESC NULLS LAST, s.symbol ASC LIMIT $9',
+      `${SELECT} (s.market_cap)::text AS sort_key FROM stock s ${LATEST_CANDLE} ${sessionCandle(1)} ${averageVolume(4)} ` +
+        `WHERE ${ALWAYS} AND lp.close >= $10::numeric AND sv.volume >= $11::numeric AND av.average_volume >= $12::numeric ` +
+        'AND s.eps >= $13::numeric AND s.beta <= $14::numeric ORDER BY s.market_cap DESC NULLS LAST, s.symbol ASC LIMIT $15',
     );
-    expect(sql.values).toEqual([LAST_SESSION, LAST_SESSION, 20, 10, 20_000_000, 1_000_000, 0, 1, 21]);
+    expect(sql.values).toEqual([AFTER, LAST_SESSION, LAST_SESSION, AFTER, LAST_SESSION, 20, 20, LAST_SESSION, 20, 10, 20_000_000, 1_000_000, 0, 1, 21]);
   });
 
   it('continues after a position with a value: beyond it, ties by symbol, then every NULL', () => {
@@ -145,9 +153,9 @@ describe('compileScreenerPage', () => {
     expect(sql.text).not.toContain('DROP');
     expect(sql.text).not.toContain('quoted');
     expect(sql.text).not.toContain('1.5');
-    expect(sql.values).toEqual([LAST_SESSION, 1, 2, [hostile, '"quoted"'], '1.5', '1.5', hostile, 8]);
-    // Every value is a placeholder: $1..$8 and nothing else.
-    expect(sql.text.match(/\$\d+/g)).toEqual(['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8']);
+    expect(sql.values).toEqual([AFTER, LAST_SESSION, LAST_SESSION, 1, 2, [hostile, '"quoted"'], '1.5', '1.5', hostile, 8]);
+    // Every value is a placeholder: $1..$10 and nothing else.
+    expect(sql.text.match(/\$\d+/g)).toEqual(Array.from({ length: 10 }, (_, i) => `$${i + 1}`));
   });
 
   it.each([
@@ -175,7 +183,7 @@ describe('compileScreenerCount', () => {
     expect(oneLine(compileScreenerCount(NONE, MARKET).text)).not.toContain('LATERAL');
     expect(oneLine(compileScreenerCount({ numeric: [{ column: 'close', min: 10, max: null }], categorical: [] }, MARKET).text)).toContain(LATEST_CANDLE);
     const volume = compileScreenerCount({ numeric: [{ column: 'volume', min: 10, max: null }], categorical: [] }, MARKET);
-    expect(oneLine(volume.text)).toBe(`SELECT count(*)::int AS count FROM stock s ${sessionCandle(1)} WHERE ${ALWAYS} AND sv.volume >= $2::numeric`);
-    expect(volume.values).toEqual([LAST_SESSION, 10]);
+    expect(oneLine(volume.text)).toBe(`SELECT count(*)::int AS count FROM stock s ${sessionCandle(1)} WHERE ${ALWAYS} AND sv.volume >= $4::numeric`);
+    expect(volume.values).toEqual([AFTER, LAST_SESSION, LAST_SESSION, 10]);
   });
 });

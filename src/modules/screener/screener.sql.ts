@@ -8,6 +8,8 @@
 
 import { Prisma } from '../../generated/stock/client.js';
 import type { StockRow } from '../stock/stock.mapper.js';
+import type { SessionWindow } from '../market/calendar/session-window.js';
+import { averageSessionVolume, sessionVolume } from '../stock/session-volume.sql.js';
 import { ScreenerSortField, SortDirection } from './screener.type.js';
 
 /**
@@ -42,9 +44,6 @@ const SORT_COLUMNS: Readonly<Record<ScreenerSortField, string>> = {
   [ScreenerSortField.DIVIDEND_YIELD]: 's.dividend_yield',
 };
 
-/** Sessions the average_volume filter averages over (as Stock.averageVolume). */
-const AVERAGE_VOLUME_SESSIONS = 20;
-
 /** LATERAL + LIMIT 1 walks the (symbol, interval, ts) key backwards: one index probe per stock. */
 const LATEST_CANDLE = Prisma.sql`
   LEFT JOIN LATERAL (
@@ -54,34 +53,19 @@ const LATEST_CANDLE = Prisma.sql`
     LIMIT 1
   ) lp ON true`;
 
-/** The same walk, starting at the last complete session's candle (ts <= its UTC-midnight stamp). */
-function sessionCandle(lastSession: Date): Prisma.Sql {
+/** Volumes of the last complete session(s), never today's partial candle (see session-volume.sql.ts). */
+function sessionCandle(window: SessionWindow): Prisma.Sql {
   return Prisma.sql`
-  LEFT JOIN LATERAL (
-    SELECT p.volume FROM stock_price p
-    WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts <= ${lastSession}
-    ORDER BY p.ts DESC
-    LIMIT 1
-  ) sv ON true`;
+  LEFT JOIN LATERAL (SELECT ${sessionVolume(window)} AS volume) sv ON true`;
 }
 
-function averageVolume(lastSession: Date): Prisma.Sql {
+function averageVolume(window: SessionWindow): Prisma.Sql {
   return Prisma.sql`
-  LEFT JOIN LATERAL (
-    SELECT avg(v.volume) AS average_volume FROM (
-      SELECT p.volume FROM stock_price p
-      WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts <= ${lastSession}
-      ORDER BY p.ts DESC
-      LIMIT ${AVERAGE_VOLUME_SESSIONS}
-    ) v
-  ) av ON true`;
+  LEFT JOIN LATERAL (SELECT ${averageSessionVolume(window)} AS average_volume) av ON true`;
 }
 
-/** Where the market stands when the statement is compiled; computed from the New York calendar by the caller. */
-export interface ScreenerMarket {
-  /** UTC midnight of the last complete session's trading date: the ts of its DAY candle. */
-  lastSession: Date;
-}
+/** Where the market stands when the statement is compiled; computed from the New York calendar by the caller (sessionWindow). */
+export type ScreenerMarket = SessionWindow;
 
 /** A catalogue row names a column the compiler does not allow: a server-side data problem, never user input. */
 export class UnsafeColumnError extends Error {
@@ -142,8 +126,8 @@ function candleJoins(expressions: readonly string[], market: ScreenerMarket): Pr
   const uses = (alias: string) => expressions.some((expression) => expression.startsWith(`${alias}.`));
   const joins: Prisma.Sql[] = [];
   if (uses('lp')) joins.push(LATEST_CANDLE);
-  if (uses('sv')) joins.push(sessionCandle(market.lastSession));
-  if (uses('av')) joins.push(averageVolume(market.lastSession));
+  if (uses('sv')) joins.push(sessionCandle(market));
+  if (uses('av')) joins.push(averageVolume(market));
   return joins.length === 0 ? Prisma.empty : Prisma.join(joins, '');
 }
 

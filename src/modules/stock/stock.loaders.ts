@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
-import { candleStampOf, lastCompleteSession, newYorkDate } from '../market/calendar/new-york-calendar.js';
+import { candleStampOf, newYorkDate } from '../market/calendar/new-york-calendar.js';
+import { sessionWindow } from '../market/calendar/session-window.js';
+import { averageSessionVolume } from './session-volume.sql.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import { latestCandles } from './latest-candles.js';
 import type { Cache } from '../../cache/cache.js';
@@ -21,18 +23,15 @@ export interface StockLoaders {
   candles(args: CandlesArgs): DataLoader<string, Candle[]>;
 }
 
-/** Sessions averageVolume (and the average_volume screener filter) averages over. */
-export const AVERAGE_VOLUME_SESSIONS = 20;
 const WEEKS_52_MS = 52 * 7 * 86_400_000;
 
 /**
  * The 52-week range covers every DAY candle after the same New York date 52 weeks ago, today's
  * partial one included (a new high is a high). The average covers the latest 20 complete
- * sessions only: today's partial volume would drag it down.
+ * sessions only (today's partial volume would drag it down); see session-volume.sql.ts.
  */
 export function sessionStatsQuery(symbols: readonly string[], now: Date): Prisma.Sql {
   const yearAgo = candleStampOf(newYorkDate(new Date(now.getTime() - WEEKS_52_MS)));
-  const lastSession = candleStampOf(lastCompleteSession(now));
   return Prisma.sql`
     SELECT s.symbol, w.high_52w, w.low_52w, a.average_volume
     FROM unnest(${[...symbols]}::varchar[]) AS s(symbol)
@@ -40,14 +39,7 @@ export function sessionStatsQuery(symbols: readonly string[], now: Date): Prisma
       SELECT max(p.high) AS high_52w, min(p.low) AS low_52w FROM stock_price p
       WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts > ${yearAgo}
     ) w ON true
-    LEFT JOIN LATERAL (
-      SELECT avg(v.volume) AS average_volume FROM (
-        SELECT p.volume FROM stock_price p
-        WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts <= ${lastSession}
-        ORDER BY p.ts DESC
-        LIMIT ${AVERAGE_VOLUME_SESSIONS}
-      ) v
-    ) a ON true`;
+    CROSS JOIN LATERAL (SELECT ${averageSessionVolume(sessionWindow(now))} AS average_volume) a`;
 }
 
 export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoaders {

@@ -68,6 +68,9 @@ describe('per-parent stock fields are batched', () => {
       expect(stale.queries).toBe(7);
       expect(stale.result.data!.stocks.edges[0].node.quote).toEqual({ price: 140.5, change: 1 });
       expect(stale.result.data!.stocks.edges[0].node.candles).toHaveLength(30);
+      // Nothing in the 45-day session window: the same statement falls back to the older sessions.
+      expect(stale.result.data!.stocks.edges[0].node.averageVolume).toBe(1000 + 31);
+      expect(stale.result.data!.stocks.edges[0].node.fiftyTwoWeekHigh).toBeNull();
     } finally {
       await t.stock.sql.exec(`UPDATE stock_price SET ts = ts + interval '400 days'`);
     }
