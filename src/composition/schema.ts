@@ -15,11 +15,13 @@ import {
   ScreenerResolver,
 } from '../modules/screener/screener.resolver.js';
 import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.resolver.js';
+import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
 
 export const resolvers = [
   StockResolver,
+  QuoteResolver,
   LiveResolver,
   StockConnectionResolver,
   StockIndicatorsResolver,

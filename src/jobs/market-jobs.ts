@@ -7,7 +7,8 @@ import type { IndicatorHistory } from '../modules/indicator/indicator-history.js
 import { publishIndicators, publishPrice } from '../modules/live/live.service.js';
 import type { MarketDependencies } from '../modules/market/backfill.service.js';
 import { pruneCandles } from '../modules/market/retention.js';
-import type { MarketDataProvider } from '../providers/market-data-provider.js';
+import { updateFundamentals } from '../modules/stock/fundamentals.sql.js';
+import { isFundamentalsSource, type MarketDataProvider } from '../providers/market-data-provider.js';
 import { activeSymbols, createMarketDataProvider } from '../providers/provider-factory.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { everySeconds, type Job } from './scheduler.js';
@@ -66,6 +67,19 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
         const { latest, ...summary } = report;
         deps.logger.info({ job: 'indicators', ...summary, published: latest.size }, 'indicators refreshed');
         return summary;
+      },
+    },
+    {
+      // After the New York close on weekdays; a provider without fundamentals (simulated, CSV) skips it.
+      name: 'fundamentals',
+      cron: '0 30 17 * * 1-5',
+      timezone: 'America/New_York',
+      lockTtlMs: 10 * 60_000,
+      async run() {
+        const source = await currentProvider();
+        if (!isFundamentalsSource(source)) return { skipped: source.name };
+        const reported = await source.fundamentals(await activeSymbols(deps.market.sql));
+        return { reported: reported.length, updated: await updateFundamentals(deps.market.sql, reported) };
       },
     },
     {

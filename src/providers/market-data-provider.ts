@@ -40,6 +40,28 @@ export interface MarketDataProvider {
   history(symbol: string, interval: CandleIntervalName, from: Date, to: Date): Promise<HistoryCandle[]>;
 }
 
+/**
+ * Fundamentals a source reports for one symbol: decimal text, or undefined where the source said
+ * nothing (the stored value is then kept). dividendYield is a fraction (0.0044 = 0.44%).
+ */
+export interface ReportedFundamentals {
+  symbol: string;
+  peRatio?: string;
+  eps?: string;
+  dividendYield?: string;
+  beta?: string;
+}
+
+/** A source that also reports fundamentals (Yahoo's quote endpoint). */
+export interface FundamentalsSource {
+  /** At most one entry per requested symbol; symbols the source knows nothing about are left out. */
+  fundamentals(symbols: readonly string[]): Promise<ReportedFundamentals[]>;
+}
+
+export function isFundamentalsSource(provider: MarketDataProvider): provider is MarketDataProvider & FundamentalsSource {
+  return typeof (provider as Partial<FundamentalsSource>).fundamentals === 'function';
+}
+
 /** A history row from a bulk source, or why a row of it was rejected. */
 export type HistoryRecord =
   | { kind: 'candle'; symbol: string; candle: HistoryCandle; line?: number }

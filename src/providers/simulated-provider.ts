@@ -50,6 +50,9 @@ function profileOf(symbol: string, price: number): SeedStock {
       price,
       peRatio: null,
       dividendYield: null,
+      eps: null,
+      description: null,
+      website: null,
       beta: 1,
       avgVolume: DEFAULT_DAILY_VOLUME,
     }

@@ -3,11 +3,23 @@
 // History maps timestamp[] with indicators.quote[0].{open,high,low,close,volume}[]
 // and indicators.adjclose[0].adjclose[]; rows with a null price are missing bars
 // and are skipped. Quotes read meta.regularMarketPrice and meta.regularMarketTime.
+// Fundamentals come from the quote endpoint:
+//   GET {baseUrl}/v7/finance/quote?symbols=A,B,...
+// quoteResponse.result[] with trailingPE, epsTrailingTwelveMonths, beta,
+// trailingAnnualDividendYield (a fraction) and dividendYield (in percent).
 
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { DEFAULT_RETRY_POLICY, getJson, type RetryPolicy } from './http-json.js';
-import { ProviderError, type CandleIntervalName, type HistoryCandle, type MarketDataProvider, type Tick } from './market-data-provider.js';
+import {
+  ProviderError,
+  type CandleIntervalName,
+  type FundamentalsSource,
+  type HistoryCandle,
+  type MarketDataProvider,
+  type ReportedFundamentals,
+  type Tick,
+} from './market-data-provider.js';
 
 export const DEFAULT_YAHOO_BASE_URL = 'https://query1.finance.yahoo.com';
 
@@ -40,6 +52,29 @@ const chartSchema = z.object({
 });
 type ChartResult = NonNullable<z.output<typeof chartSchema>['chart']['result']>[number];
 
+const figure = z.number().finite().nullish();
+const quoteSchema = z.object({
+  quoteResponse: z.object({
+    result: z
+      .array(
+        z.object({
+          symbol: z.string(),
+          trailingPE: figure,
+          epsTrailingTwelveMonths: figure,
+          trailingAnnualDividendYield: figure,
+          dividendYield: figure,
+          beta: figure,
+        }),
+      )
+      .nullish(),
+    error: z.object({ code: z.string().nullish(), description: z.string().nullish() }).nullish(),
+  }),
+});
+type QuoteResult = NonNullable<z.output<typeof quoteSchema>['quoteResponse']['result']>[number];
+
+/** Symbols per quote-endpoint request. */
+const QUOTE_BATCH = 50;
+
 const YAHOO_INTERVAL: Record<CandleIntervalName, string> = { MINUTE: '1m', HOUR: '1h', DAY: '1d' };
 const DAY_SECONDS = 86_400;
 
@@ -60,7 +95,28 @@ export function priceText(value: number): string {
   return new Decimal(value).toDecimalPlaces(4).toString();
 }
 
-export class YahooProvider implements MarketDataProvider {
+/** Exact decimal text of a ratio Yahoo sends as a float, or undefined when it sent none. */
+function figureText(value: number | null | undefined, places: number): string | undefined {
+  return value == null ? undefined : new Decimal(value).toDecimalPlaces(places).toString();
+}
+
+/** Our fundamentals from one quote-endpoint row; the dividend yield as a fraction, whichever field gave it. */
+export function fundamentalsOf(symbol: string, row: QuoteResult): ReportedFundamentals {
+  const yieldFraction =
+    row.trailingAnnualDividendYield ?? (row.dividendYield == null ? null : new Decimal(row.dividendYield).div(100).toNumber());
+  const reported: ReportedFundamentals = { symbol };
+  const pe = figureText(row.trailingPE, 4);
+  const eps = figureText(row.epsTrailingTwelveMonths, 4);
+  const dividendYield = figureText(yieldFraction, 6);
+  const beta = figureText(row.beta, 4);
+  if (pe !== undefined) reported.peRatio = pe;
+  if (eps !== undefined) reported.eps = eps;
+  if (dividendYield !== undefined) reported.dividendYield = dividendYield;
+  if (beta !== undefined) reported.beta = beta;
+  return reported;
+}
+
+export class YahooProvider implements MarketDataProvider, FundamentalsSource {
   readonly name = 'yahoo';
   private readonly baseUrl: string;
   private readonly policy: RetryPolicy;
@@ -72,8 +128,12 @@ export class YahooProvider implements MarketDataProvider {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
+  private yahooSymbol(symbol: string): string {
+    return (this.options.toYahooSymbol ?? ((s: string) => s.replace(/\./g, '-')))(symbol);
+  }
+
   private async chart(symbol: string, query: Record<string, string>): Promise<ChartResult | null> {
-    const yahooSymbol = (this.options.toYahooSymbol ?? ((s: string) => s.replace(/\./g, '-')))(symbol);
+    const yahooSymbol = this.yahooSymbol(symbol);
     const url = `${this.baseUrl}/v8/finance/chart/${encodeURIComponent(yahooSymbol)}?${new URLSearchParams(query)}`;
     const { status, body } = await getJson(url, {
       provider: this.name,
@@ -135,6 +195,34 @@ export class YahooProvider implements MarketDataProvider {
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, unique.length) }, worker));
     if (unique.length > 0 && failures.length === unique.length) throw failures[0]!;
     return ticks.filter((t): t is Tick => t !== null);
+  }
+
+  /** trailingPE, EPS, dividend yield and beta where the quote endpoint gives them, 50 symbols a request. */
+  async fundamentals(symbols: readonly string[]): Promise<ReportedFundamentals[]> {
+    const ours = new Map([...new Set(symbols)].map((symbol) => [this.yahooSymbol(symbol), symbol]));
+    const yahooSymbols = [...ours.keys()];
+    const reported: ReportedFundamentals[] = [];
+    for (let i = 0; i < yahooSymbols.length; i += QUOTE_BATCH) {
+      const batch = yahooSymbols.slice(i, i + QUOTE_BATCH);
+      const url = `${this.baseUrl}/v7/finance/quote?${new URLSearchParams({ symbols: batch.join(',') })}`;
+      const { status, body } = await getJson(url, {
+        provider: this.name,
+        policy: this.policy,
+        headers: { 'user-agent': 'Mozilla/5.0 (compatible; marketgraph/0.1)' },
+        sleep: this.options.sleep,
+      });
+      const parsed = quoteSchema.safeParse(body);
+      if (status < 200 || status > 299) throw new ProviderError(this.name, `yahoo: quote: HTTP ${status}`, { status });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ProviderError(this.name, `yahoo: quote: unexpected response (${issue.path.join('.') || 'body'}: ${issue.message})`, { status });
+      }
+      for (const row of parsed.data.quoteResponse.result ?? []) {
+        const symbol = ours.get(row.symbol);
+        if (symbol !== undefined) reported.push(fundamentalsOf(symbol, row));
+      }
+    }
+    return reported;
   }
 
   /** A tick from the chart's meta, or null when there is no price or it has not moved on since the last one. */

@@ -100,6 +100,7 @@ describe('seedStockDb', () => {
         candles: 3 * days,
         filters: FILTER_COUNT,
         screeners: SEED_SCREENERS.length,
+        blacklisted: 0,
       });
       expect(await count(sql, 'SELECT count(*) AS n FROM "stock"')).toBe(3);
       expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price"')).toBe(3 * days);
@@ -107,7 +108,8 @@ describe('seedStockDb', () => {
       expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, from, to));
 
       const [apple] = await sql.query<Record<string, string | number | null>>(
-        `SELECT "name", "sector", "exchange", "market_cap"::text AS market_cap, "dividend_yield"::text AS dividend_yield
+        `SELECT "name", "sector", "exchange", "market_cap"::text AS market_cap, "dividend_yield"::text AS dividend_yield,
+                "pe_ratio"::text AS pe_ratio, "eps"::text AS eps, "beta"::text AS beta, "website"
          FROM "stock" WHERE "symbol" = 'AAPL'`,
       );
       expect(apple).toEqual({
@@ -116,6 +118,10 @@ describe('seedStockDb', () => {
         exchange: 'NASDAQ',
         market_cap: '4000000000000.00',
         dividend_yield: '0.003900',
+        pe_ratio: '36.3000',
+        eps: '7.4700', // 271 / 36.3, so price, P/E and EPS agree
+        beta: '1.1000',
+        website: 'https://www.apple.com',
       });
       const [berkshire] = await sql.query<{ dividend_yield: string | null }>(
         `SELECT "dividend_yield"::text AS dividend_yield FROM "stock" WHERE "symbol" = 'BRK.B'`,
@@ -138,7 +144,7 @@ describe('seedStockDb', () => {
 
       const again = await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
 
-      expect(again).toEqual({ stocks: 0, candles: 0, filters: 0, screeners: 0 });
+      expect(again).toEqual({ stocks: 0, candles: 0, filters: 0, screeners: 0, blacklisted: 0 });
       expect(await snapshot(sql)).toEqual(before);
     });
   });
@@ -151,7 +157,7 @@ describe('seedStockDb', () => {
 
       const later = await seedStockDb(sql, { symbols: SYMBOLS, endDate: LATER_END, years: 1 });
 
-      expect(later).toEqual({ stocks: 0, candles: 3 * newDays, filters: 0, screeners: 0 });
+      expect(later).toEqual({ stocks: 0, candles: 3 * newDays, filters: 0, screeners: 0, blacklisted: 0 });
       // Days that fell out of the later window stay; nothing is deleted.
       expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, seedDateRange(END, 1).from, LATER_END));
     });
@@ -177,9 +183,20 @@ describe('seedStockDb', () => {
 
       await expect(seedStockDb(failing, { symbols: SYMBOLS, endDate: END, years: 1 })).rejects.toThrow('simulated failure');
 
-      for (const table of ['stock', 'stock_price', 'numeric_filter', 'categorical_filter', 'screener']) {
+      for (const table of ['stock', 'stock_price', 'numeric_filter', 'categorical_filter', 'screener', 'blacklist']) {
         expect(await count(sql, `SELECT count(*) AS n FROM "${table}"`), table).toBe(0);
       }
+    });
+  });
+
+  it('blacklists the documented symbols (MO, PM) with a reason, once', async () => {
+    await withDatabase(async (sql) => {
+      const first = await seedStockDb(sql, { symbols: ['AAPL', 'MO', 'PM'], endDate: END, years: 0.1 });
+      expect(first.blacklisted).toBe(2);
+      const rows = await sql.query<{ symbol: string; reason: string }>(`SELECT "symbol", "reason" FROM "blacklist" ORDER BY "symbol"`);
+      expect(rows.map((r) => r.symbol)).toEqual(['MO', 'PM']);
+      for (const row of rows) expect(row.reason).toMatch(/tobacco/);
+      expect((await seedStockDb(sql, { symbols: ['AAPL', 'MO', 'PM'], endDate: END, years: 0.1 })).blacklisted).toBe(0);
     });
   });
 

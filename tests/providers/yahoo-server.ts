@@ -8,7 +8,7 @@ export interface FakeYahoo {
   baseUrl: string;
   /** Path and query of every request received, in order. */
   requests: string[];
-  /** Handlers by Yahoo symbol (the last path segment). */
+  /** Handlers by Yahoo symbol (the last path segment); QUOTE_ROUTE for the quote endpoint. */
   routes: Map<string, Route>;
   close(): Promise<void>;
 }
@@ -50,6 +50,9 @@ export function chart(symbol: string, days: string[], bars: (number | null)[][],
   };
 }
 
+/** Key in FakeYahoo.routes of the handler for GET /v7/finance/quote. */
+export const QUOTE_ROUTE = '/v7/finance/quote';
+
 export const NOT_FOUND_BODY = { chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } } };
 
 export async function startFakeYahoo(): Promise<FakeYahoo> {
@@ -59,7 +62,7 @@ export async function startFakeYahoo(): Promise<FakeYahoo> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(`${url.pathname}${url.search}`);
     const match = /^\/v8\/finance\/chart\/([^/]+)$/.exec(url.pathname);
-    const route = match ? routes.get(decodeURIComponent(match[1]!)) : undefined;
+    const route = match ? routes.get(decodeURIComponent(match[1]!)) : url.pathname === '/v7/finance/quote' ? routes.get(QUOTE_ROUTE) : undefined;
     if (route) return route(req, res, url);
     res.writeHead(404, { 'content-type': 'text/html' });
     res.end('<html>Not Found</html>');

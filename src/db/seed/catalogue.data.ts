@@ -1,6 +1,8 @@
 // Filter catalogue (numeric_filter, categorical_filter) and predefined
 // screeners (screener). column_name values are the whitelist the screener
-// compiles SQL from; 'close' and 'volume' refer to the latest stock_price row.
+// compiles SQL from; 'close' is the latest DAY candle's, 'volume' the last
+// complete New York session's, 'average_volume' the mean over the last 20
+// complete sessions (never today's partial candle; see screener.sql.ts).
 
 import { SEED_STOCKS, type SeedStock } from './stocks.data.js';
 
@@ -50,7 +52,10 @@ export const SEED_NUMERIC_FILTERS: readonly SeedNumericFilter[] = [
   { key: 'pe_ratio', label: 'P/E ratio', columnName: 'pe_ratio', unit: 'ratio', minValue: '0', maxValue: '1000' },
   { key: 'dividend_yield', label: 'Dividend yield', columnName: 'dividend_yield', unit: 'fraction', minValue: '0', maxValue: '0.25' },
   { key: 'price', label: 'Price', columnName: 'close', unit: 'USD', minValue: '0', maxValue: '100000' },
-  { key: 'volume', label: 'Volume', columnName: 'volume', unit: 'shares', minValue: '0', maxValue: '10000000000' },
+  { key: 'volume', label: 'Volume (last session)', columnName: 'volume', unit: 'shares', minValue: '0', maxValue: '10000000000' },
+  { key: 'eps', label: 'EPS (trailing 12 months)', columnName: 'eps', unit: 'USD', minValue: '-1000', maxValue: '10000' },
+  { key: 'beta', label: 'Beta', columnName: 'beta', unit: 'ratio', minValue: '-5', maxValue: '5' },
+  { key: 'average_volume', label: 'Average volume (20 sessions)', columnName: 'average_volume', unit: 'shares', minValue: '0', maxValue: '10000000000' },
 ];
 
 function distinctSorted(pick: (s: SeedStock) => string): string[] {
@@ -112,8 +117,14 @@ export const SEED_SCREENERS: readonly SeedScreener[] = [
   {
     key: 'most_active',
     name: 'Most active',
-    description: 'Stocks trading at least 20 million shares on the latest day.',
+    description: 'Stocks that traded at least 20 million shares in the last complete session.',
     criteria: { numeric: [{ filterKey: 'volume', min: 20_000_000 }], categorical: [] },
+  },
+  {
+    key: 'low_volatility_earners',
+    name: 'Low-volatility earners',
+    description: 'Profitable companies (positive trailing EPS) with a beta of 0.6 or less.',
+    criteria: { numeric: [{ filterKey: 'eps', min: 0.01 }, { filterKey: 'beta', max: 0.6 }], categorical: [] },
   },
   {
     key: 'nasdaq_under_100',

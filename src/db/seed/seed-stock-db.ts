@@ -11,7 +11,7 @@ import {
   SEED_SCREENERS,
 } from './catalogue.data.js';
 import { dateOfDay, dayNumber, generateDailyCandles, isWeekdayNumber } from './price-path.js';
-import { SEED_STOCKS, type SeedStock } from './stocks.data.js';
+import { SEED_BLACKLIST, SEED_STOCKS, type SeedStock } from './stocks.data.js';
 
 export interface SeedStockDbOptions {
   /** Subset of SEED_STOCKS symbols; default all. */
@@ -27,6 +27,7 @@ export interface SeedStockDbResult {
   readonly candles: number;
   readonly filters: number;
   readonly screeners: number;
+  readonly blacklisted: number;
 }
 
 /** Rows per candle INSERT; a whole symbol always goes into one statement. */
@@ -70,9 +71,11 @@ async function insertStocks(tx: SqlExecutor, stocks: readonly SeedStock[]): Prom
   return countInserted(
     tx,
     `WITH ins AS (
-       INSERT INTO "stock" ("symbol","name","sector","industry","exchange","market_cap","pe_ratio","dividend_yield")
+       INSERT INTO "stock" ("symbol","name","sector","industry","exchange","market_cap","pe_ratio","dividend_yield",
+                            "eps","beta","description","website")
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
-                            $6::numeric[], $7::numeric[], $8::numeric[])
+                            $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[],
+                            $11::varchar[], $12::varchar[])
        ON CONFLICT ("symbol") DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS inserted FROM ins`,
@@ -85,7 +88,28 @@ async function insertStocks(tx: SqlExecutor, stocks: readonly SeedStock[]): Prom
       stocks.map((s) => Math.round(s.marketCap).toString()),
       stocks.map((s) => nullableText(s.peRatio)),
       stocks.map((s) => nullableText(s.dividendYield)),
+      stocks.map((s) => nullableText(s.eps)),
+      stocks.map((s) => String(s.beta)),
+      stocks.map((s) => s.description),
+      stocks.map((s) => s.website),
     ],
+  );
+}
+
+/** The seed's blacklist entries for the stocks being seeded. */
+async function insertBlacklist(tx: SqlExecutor, stocks: readonly SeedStock[]): Promise<number> {
+  const seeded = new Set(stocks.map((s) => s.symbol));
+  const entries = SEED_BLACKLIST.filter((entry) => seeded.has(entry.symbol));
+  if (entries.length === 0) return 0;
+  return countInserted(
+    tx,
+    `WITH ins AS (
+       INSERT INTO "blacklist" ("symbol","reason")
+       SELECT * FROM unnest($1::varchar[], $2::varchar[])
+       ON CONFLICT ("symbol") DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM ins`,
+    [entries.map((e) => e.symbol), entries.map((e) => e.reason)],
   );
 }
 
@@ -219,9 +243,10 @@ export async function seedStockDb(
 
   return sql.transaction(async (tx) => {
     const stockCount = await insertStocks(tx, stocks);
+    const blacklisted = await insertBlacklist(tx, stocks);
     const filters = await insertFilters(tx);
     const screeners = await insertScreeners(tx);
     const candles = await insertCandles(tx, stocks, from, to);
-    return { stocks: stockCount, candles, filters, screeners };
+    return { stocks: stockCount, candles, filters, screeners, blacklisted };
   });
 }

@@ -5,7 +5,7 @@ import {
   SEED_SCREENERS,
   type ScreenerCriteria,
 } from './catalogue.data.js';
-import { SEED_SECTORS, SEED_STOCKS, type SeedStock } from './stocks.data.js';
+import { SEED_BLACKLIST, SEED_SECTORS, SEED_STOCKS, type SeedStock } from './stocks.data.js';
 
 const REQUIRED = ['AAPL', 'MSFT', 'NVDA', 'GOOGL', 'AMZN', 'META', 'TSLA', 'JPM', 'XOM', 'JNJ', 'PG', 'KO', 'BRK.B', 'V', 'WMT'];
 
@@ -61,6 +61,33 @@ describe('SEED_STOCKS', () => {
   });
 });
 
+describe('seed profiles', () => {
+  it('gives every stock a website and a description that fit their columns', () => {
+    for (const s of SEED_STOCKS) {
+      expect(s.website, s.symbol).toMatch(/^https:\/\/[a-z0-9.-]+\.[a-z]+/);
+      expect(s.website!.length).toBeLessThanOrEqual(300);
+      expect(s.description!.length, s.symbol).toBeGreaterThan(10);
+      expect(s.description!.length).toBeLessThanOrEqual(2000);
+    }
+  });
+
+  it('has EPS agreeing with price and P/E, and a negative EPS for each loss-maker', () => {
+    for (const s of SEED_STOCKS) {
+      if (s.peRatio !== null) expect(Math.abs(s.price / s.eps! - s.peRatio) / s.peRatio, s.symbol).toBeLessThan(0.01);
+      else expect(s.eps, s.symbol).toBeLessThan(0);
+    }
+  });
+
+  it('blacklists two seeded symbols, each with a reason', () => {
+    expect(SEED_BLACKLIST.map((b) => b.symbol)).toEqual(['MO', 'PM']);
+    for (const entry of SEED_BLACKLIST) {
+      expect(SEED_STOCKS.map((s) => s.symbol)).toContain(entry.symbol);
+      expect(entry.reason.length).toBeGreaterThan(0);
+      expect(entry.reason.length).toBeLessThanOrEqual(500);
+    }
+  });
+});
+
 // Fundamentals-only evaluation; price and volume criteria depend on stock_price.
 function matches(stock: SeedStock, criteria: ScreenerCriteria): boolean {
   const value: Record<string, number | null> = {
@@ -69,6 +96,9 @@ function matches(stock: SeedStock, criteria: ScreenerCriteria): boolean {
     dividend_yield: stock.dividendYield,
     price: stock.price,
     volume: stock.avgVolume,
+    eps: stock.eps,
+    beta: stock.beta,
+    average_volume: stock.avgVolume,
   };
   const category: Record<string, string> = { sector: stock.sector, industry: stock.industry, exchange: stock.exchange };
   return (
@@ -99,6 +129,9 @@ describe('filter catalogue and screeners', () => {
       dividend_yield: 'dividend_yield',
       price: 'close',
       volume: 'volume',
+      eps: 'eps',
+      beta: 'beta',
+      average_volume: 'average_volume',
     });
   });
 

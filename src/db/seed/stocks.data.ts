@@ -1,7 +1,10 @@
 // Seed universe for the stock database: real US-listed companies with
 // approximate fundamentals around the turn of 2025/2026. The numbers only need
 // realistic orders of magnitude; `price` is the close the synthetic price path
-// is anchored to (see price-path.ts).
+// is anchored to (see price-path.ts). Websites, descriptions and the EPS of
+// loss-makers live in profiles.data.ts.
+
+import { LOSS_MAKER_EPS, SEED_PROFILES } from './profiles.data.js';
 
 export const SEED_SECTORS = [
   'Technology',
@@ -35,6 +38,10 @@ export interface SeedStock {
   /** fraction (0.0052 = 0.52%), null when no dividend is paid */
   readonly dividendYield: number | null;
   readonly beta: number;
+  /** trailing twelve-month earnings per share, USD: price / P/E, or the loss for loss-makers; null when unknown */
+  readonly eps: number | null;
+  readonly description: string | null;
+  readonly website: string | null;
   /** shares per day */
   readonly avgVolume: number;
 }
@@ -204,7 +211,20 @@ export const SEED_STOCKS: readonly SeedStock[] = SEED_SECTORS.flatMap((sector) =
       peRatio,
       dividendYield,
       beta,
+      eps: peRatio !== null ? Math.round((price / peRatio) * 100) / 100 : (LOSS_MAKER_EPS[symbol] ?? null),
+      description: SEED_PROFILES[symbol]?.description ?? null,
+      website: SEED_PROFILES[symbol]?.website ?? null,
       avgVolume,
     }),
   ),
 );
+
+/**
+ * Symbols the seed blacklists, so the rule is visible in a fresh database:
+ * they stay in `stocks` (isBlacklisted: true) but no screener returns them and
+ * no list accepts them.
+ */
+export const SEED_BLACKLIST: readonly { readonly symbol: string; readonly reason: string }[] = [
+  { symbol: 'MO', reason: 'Example exclusion policy: tobacco producers are not offered (ESG screen).' },
+  { symbol: 'PM', reason: 'Example exclusion policy: tobacco producers are not offered (ESG screen).' },
+];

@@ -4,6 +4,7 @@
 
 import { Decimal } from 'decimal.js';
 import type { Tick } from '../../providers/market-data-provider.js';
+import { candleStampOf, newYorkDate } from './calendar/new-york-calendar.js';
 
 export interface CandleBucket {
   symbol: string;
@@ -30,9 +31,12 @@ export function hourStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
 
-/** UTC midnight of the instant's UTC date. */
+/**
+ * UTC midnight of the instant's New York date: how every DAY candle is stamped (seed, Yahoo, CSV).
+ * The UTC date would put a tick after 19:00/20:00 New York into the next day's candle.
+ */
 export function dayStart(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / 86_400_000) * 86_400_000);
+  return candleStampOf(newYorkDate(at));
 }
 
 /** Why a tick cannot be stored, or null when it can. */

@@ -1,4 +1,5 @@
 import type { StockClient } from '../../db/database.js';
+import { sessionWindow } from '../market/calendar/session-window.js';
 import { toPage } from '../../graphql/relay.js';
 import type { StockConnection } from '../stock/stock.connection.js';
 import type { StockLoaders } from '../stock/stock.loaders.js';
@@ -6,7 +7,13 @@ import { toStock } from '../stock/stock.mapper.js';
 import { decodeScreenerCursor, encodeScreenerCursor } from './screener.cursor.js';
 import type { ScreenerLoaders } from './screener.loaders.js';
 import { toCategoricalFilter, toNumericFilter, toScreener } from './screener.mapper.js';
-import { compileScreenerCount, compileScreenerPage, type ScreenerConditions, type ScreenerResultRow } from './screener.sql.js';
+import {
+  compileScreenerCount,
+  compileScreenerPage,
+  type ScreenerConditions,
+  type ScreenerMarket,
+  type ScreenerResultRow,
+} from './screener.sql.js';
 import type {
   CategoricalCriterion,
   CategoricalFilter,
@@ -119,8 +126,10 @@ export class ScreenerService {
   async run(criteria: ResolvedCriteria, page: ResultsArgs): Promise<StockConnection> {
     const after = page.after ? decodeScreenerCursor(page.after, page.sort) : null;
     const conditions = toConditions(criteria);
+    // Volumes come from the last complete New York session, never today's partial candle.
+    const market: ScreenerMarket = sessionWindow(new Date());
     const rows = await this.stockDb.$queryRaw<ScreenerResultRow[]>(
-      compileScreenerPage(conditions, { sort: page.sort, first: page.first, after }),
+      compileScreenerPage(conditions, { sort: page.sort, first: page.first, after }, market),
     );
     const { edges, pageInfo } = toPage(rows, page.first, (row) =>
       encodeScreenerCursor(page.sort, { value: row.sort_key, symbol: row.symbol }),
@@ -132,7 +141,7 @@ export class ScreenerService {
       edges: stocks,
       pageInfo,
       countMatches: async () => {
-        const [row] = await this.stockDb.$queryRaw<{ count: number }[]>(compileScreenerCount(conditions));
+        const [row] = await this.stockDb.$queryRaw<{ count: number }[]>(compileScreenerCount(conditions, market));
         return Number(row!.count);
       },
     };

@@ -8,15 +8,24 @@
 
 import { Prisma } from '../../generated/stock/client.js';
 import type { StockRow } from '../stock/stock.mapper.js';
+import type { SessionWindow } from '../market/calendar/session-window.js';
+import { averageSessionVolume, sessionVolume } from '../stock/session-volume.sql.js';
 import { ScreenerSortField, SortDirection } from './screener.type.js';
 
-/** Catalogue column_name -> SQL expression. `lp` is the latest daily candle (see LATEST_CANDLE). */
+/**
+ * Catalogue column_name -> SQL expression. `lp` is the latest daily candle (LATEST_CANDLE), `sv` the
+ * last complete session's (SESSION_CANDLE), `av` the mean over the last 20 complete sessions
+ * (AVERAGE_VOLUME): volumes never come from today's partial candle.
+ */
 const NUMERIC_COLUMNS: Readonly<Record<string, string>> = {
   market_cap: 's.market_cap',
   pe_ratio: 's.pe_ratio',
   dividend_yield: 's.dividend_yield',
+  eps: 's.eps',
+  beta: 's.beta',
   close: 'lp.close',
-  volume: 'lp.volume',
+  volume: 'sv.volume',
+  average_volume: 'av.average_volume',
 };
 
 const CATEGORICAL_COLUMNS: Readonly<Record<string, string>> = {
@@ -30,7 +39,7 @@ const SORT_COLUMNS: Readonly<Record<ScreenerSortField, string>> = {
   [ScreenerSortField.MARKET_CAP]: 's.market_cap',
   [ScreenerSortField.SYMBOL]: 's.symbol',
   [ScreenerSortField.PRICE]: 'lp.close',
-  [ScreenerSortField.VOLUME]: 'lp.volume',
+  [ScreenerSortField.VOLUME]: 'sv.volume',
   [ScreenerSortField.PE_RATIO]: 's.pe_ratio',
   [ScreenerSortField.DIVIDEND_YIELD]: 's.dividend_yield',
 };
@@ -38,11 +47,25 @@ const SORT_COLUMNS: Readonly<Record<ScreenerSortField, string>> = {
 /** LATERAL + LIMIT 1 walks the (symbol, interval, ts) key backwards: one index probe per stock. */
 const LATEST_CANDLE = Prisma.sql`
   LEFT JOIN LATERAL (
-    SELECT p.close, p.volume FROM stock_price p
+    SELECT p.close FROM stock_price p
     WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval
     ORDER BY p.ts DESC
     LIMIT 1
   ) lp ON true`;
+
+/** Volumes of the last complete session(s), never today's partial candle (see session-volume.sql.ts). */
+function sessionCandle(window: SessionWindow): Prisma.Sql {
+  return Prisma.sql`
+  LEFT JOIN LATERAL (SELECT ${sessionVolume(window)} AS volume) sv ON true`;
+}
+
+function averageVolume(window: SessionWindow): Prisma.Sql {
+  return Prisma.sql`
+  LEFT JOIN LATERAL (SELECT ${averageSessionVolume(window)} AS average_volume) av ON true`;
+}
+
+/** Where the market stands when the statement is compiled; computed from the New York calendar by the caller (sessionWindow). */
+export type ScreenerMarket = SessionWindow;
 
 /** A catalogue row names a column the compiler does not allow: a server-side data problem, never user input. */
 export class UnsafeColumnError extends Error {
@@ -98,8 +121,14 @@ function lookUp(columns: Readonly<Record<string, string>>, kind: 'numeric' | 'ca
   return columns[column]!;
 }
 
-function usesLatestCandle(expressions: readonly string[]): boolean {
-  return expressions.some((expression) => expression.startsWith('lp.'));
+/** Only the candle joins the expressions use, in a fixed order (the binds follow it). */
+function candleJoins(expressions: readonly string[], market: ScreenerMarket): Prisma.Sql {
+  const uses = (alias: string) => expressions.some((expression) => expression.startsWith(`${alias}.`));
+  const joins: Prisma.Sql[] = [];
+  if (uses('lp')) joins.push(LATEST_CANDLE);
+  if (uses('sv')) joins.push(sessionCandle(market));
+  if (uses('av')) joins.push(averageVolume(market));
+  return joins.length === 0 ? Prisma.empty : Prisma.join(joins, '');
 }
 
 function compileWhere(conditions: ScreenerConditions): { clauses: Prisma.Sql[]; expressions: string[] } {
@@ -131,7 +160,7 @@ function keyset(sortExpression: Prisma.Sql, direction: SortDirection, after: Scr
 }
 
 /** One page of matching stocks in sort order: SELECT ... LIMIT first + 1. */
-export function compileScreenerPage(conditions: ScreenerConditions, page: ScreenerPageSpec): Prisma.Sql {
+export function compileScreenerPage(conditions: ScreenerConditions, page: ScreenerPageSpec, market: ScreenerMarket): Prisma.Sql {
   const { clauses, expressions } = compileWhere(conditions);
   const sortColumn = SORT_COLUMNS[page.sort.field];
   if (!sortColumn) throw new Error(`unknown sort field ${String(page.sort.field)}`);
@@ -150,10 +179,11 @@ export function compileScreenerPage(conditions: ScreenerConditions, page: Screen
   const orderBy = bySymbol
     ? Prisma.sql`s.symbol ${direction}`
     : Prisma.sql`${sortExpression} ${direction} NULLS LAST, s.symbol ASC`;
-  const join = usesLatestCandle([...expressions, sortColumn]) ? LATEST_CANDLE : Prisma.empty;
+  const join = candleJoins([...expressions, sortColumn], market);
 
   return Prisma.sql`
     SELECT s.symbol, s.name, s.sector, s.industry, s.exchange, s.currency, s.market_cap AS "marketCap",
+      s.pe_ratio AS "peRatio", s.dividend_yield AS "dividendYield", s.eps, s.beta, s.description, s.website,
       s.is_active AS "isActive", (${sortExpression})::text AS sort_key
     FROM stock s${join}
     WHERE ${Prisma.join(clauses, ' AND ')}
@@ -162,9 +192,9 @@ export function compileScreenerPage(conditions: ScreenerConditions, page: Screen
 }
 
 /** How many stocks match, over all pages. */
-export function compileScreenerCount(conditions: ScreenerConditions): Prisma.Sql {
+export function compileScreenerCount(conditions: ScreenerConditions, market: ScreenerMarket): Prisma.Sql {
   const { clauses, expressions } = compileWhere(conditions);
-  const join = usesLatestCandle(expressions) ? LATEST_CANDLE : Prisma.empty;
+  const join = candleJoins(expressions, market);
   return Prisma.sql`
     SELECT count(*)::int AS count
     FROM stock s${join}

@@ -1,20 +1,45 @@
 import DataLoader from 'dataloader';
+import { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
+import { candleStampOf, newYorkDate } from '../market/calendar/new-york-calendar.js';
+import { sessionWindow } from '../market/calendar/session-window.js';
+import { averageSessionVolume } from './session-volume.sql.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import { latestCandles } from './latest-candles.js';
 import type { Cache } from '../../cache/cache.js';
 import { readThrough } from '../../cache/read-through.js';
 import { quoteCacheKey } from '../../realtime/topics.js';
-import { fromCachedQuote, quoteFromCandles, toCandle, toStock } from './stock.mapper.js';
-import type { Candle, Quote, Stock } from './stock.type.js';
+import { fromCachedQuote, quoteFromCandles, toCandle, toSessionStats, toStock, type SessionStatsRow } from './stock.mapper.js';
+import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
 export interface StockLoaders {
   stockBySymbol: DataLoader<string, Stock | null>;
   quoteBySymbol: DataLoader<string, Quote | null>;
   isBlacklisted: DataLoader<string, boolean>;
+  /** 52-week high/low and 20-session average volume, from the DAY candles: one statement for any number of stocks. */
+  sessionStats: DataLoader<string, SessionStats>;
   /** One loader per distinct argument set, so `candles(last: 30)` on 50 stocks is one query. */
   candles(args: CandlesArgs): DataLoader<string, Candle[]>;
+}
+
+const WEEKS_52_MS = 52 * 7 * 86_400_000;
+
+/**
+ * The 52-week range covers every DAY candle after the same New York date 52 weeks ago, today's
+ * partial one included (a new high is a high). The average covers the latest 20 complete
+ * sessions only (today's partial volume would drag it down); see session-volume.sql.ts.
+ */
+export function sessionStatsQuery(symbols: readonly string[], now: Date): Prisma.Sql {
+  const yearAgo = candleStampOf(newYorkDate(new Date(now.getTime() - WEEKS_52_MS)));
+  return Prisma.sql`
+    SELECT s.symbol, w.high_52w, w.low_52w, a.average_volume
+    FROM unnest(${[...symbols]}::varchar[]) AS s(symbol)
+    LEFT JOIN LATERAL (
+      SELECT max(p.high) AS high_52w, min(p.low) AS low_52w FROM stock_price p
+      WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval AND p.ts > ${yearAgo}
+    ) w ON true
+    CROSS JOIN LATERAL (SELECT ${averageSessionVolume(sessionWindow(now))} AS average_volume) a`;
 }
 
 export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoaders {
@@ -38,6 +63,12 @@ export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoad
       const rows = await prisma.blacklist.findMany({ where: { symbol: { in: [...symbols] } }, select: { symbol: true } });
       const listed = new Set(rows.map((row) => row.symbol));
       return symbols.map((symbol) => listed.has(symbol));
+    }),
+
+    sessionStats: new DataLoader(async (symbols) => {
+      const rows = await prisma.$queryRaw<SessionStatsRow[]>(sessionStatsQuery(symbols, new Date()));
+      const bySymbol = new Map(rows.map((row) => [row.symbol, row]));
+      return symbols.map((symbol) => toSessionStats(bySymbol.get(symbol)));
     }),
 
     candles(args) {

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { toFloat, toFloatOrNull, type NumericValue } from '../../lib/numbers.js';
-import type { Candle, Quote, Stock } from './stock.type.js';
+import { closeInstantOf, tradingDateOfCandle } from '../market/calendar/new-york-calendar.js';
+import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
 
 export interface StockRow {
   symbol: string;
@@ -10,6 +11,12 @@ export interface StockRow {
   exchange: string;
   currency: string;
   marketCap: NumericValue | null;
+  peRatio: NumericValue | null;
+  dividendYield: NumericValue | null;
+  eps: NumericValue | null;
+  beta: NumericValue | null;
+  description: string | null;
+  website: string | null;
   isActive: boolean;
 }
 
@@ -33,6 +40,12 @@ export function toStock(row: StockRow): Stock {
     exchange: row.exchange,
     currency: row.currency.trim(),
     marketCap: toFloatOrNull(row.marketCap),
+    peRatio: toFloatOrNull(row.peRatio),
+    dividendYield: toFloatOrNull(row.dividendYield),
+    eps: toFloatOrNull(row.eps),
+    beta: toFloatOrNull(row.beta),
+    description: row.description,
+    website: row.website,
     isActive: row.isActive,
   };
 }
@@ -49,8 +62,18 @@ export function toCandle(row: CandleRow): Candle {
   };
 }
 
-/** A quote from the latest candle and the one before it (newest first); arithmetic in exact decimals. */
-export function quoteFromCandles(symbol: string, newestFirst: CandleRow[]): Quote | null {
+/**
+ * When a DAY candle's close was observed: its session's close (16:00 New York, 13:00 on early-close
+ * days), never the UTC midnight it is stamped with. A session still running (today's partial
+ * candle) was last seen no later than now.
+ */
+export function observedAt(dayCandleTs: Date, now: Date = new Date()): Date {
+  const close = closeInstantOf(tradingDateOfCandle(dayCandleTs));
+  return close.getTime() > now.getTime() ? now : close;
+}
+
+/** A quote from the latest DAY candle and the one before it (newest first); arithmetic in exact decimals. */
+export function quoteFromCandles(symbol: string, newestFirst: CandleRow[], now: Date = new Date()): Quote | null {
   const [latest, previous] = newestFirst;
   if (!latest) return null;
   const price = new Decimal(String(latest.close));
@@ -64,7 +87,22 @@ export function quoteFromCandles(symbol: string, newestFirst: CandleRow[]): Quot
     change: change?.toDecimalPlaces(6).toNumber() ?? null,
     changePercent: changePercent?.toDecimalPlaces(4).toNumber() ?? null,
     volume: toFloat(latest.volume),
-    timestamp: new Date(latest.ts),
+    timestamp: observedAt(new Date(latest.ts), now),
+  };
+}
+
+export interface SessionStatsRow {
+  symbol: string;
+  high_52w: NumericValue | null;
+  low_52w: NumericValue | null;
+  average_volume: NumericValue | null;
+}
+
+export function toSessionStats(row: SessionStatsRow | undefined): SessionStats {
+  return {
+    fiftyTwoWeekHigh: toFloatOrNull(row?.high_52w ?? null),
+    fiftyTwoWeekLow: toFloatOrNull(row?.low_52w ?? null),
+    averageVolume: row?.average_volume == null ? null : new Decimal(String(row.average_volume)).round().toNumber(),
   };
 }
 

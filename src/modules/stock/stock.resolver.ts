@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
+import { Arg, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
 import type { Context } from '../../composition/context.js';
 import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
@@ -38,6 +38,32 @@ export class StockResolver {
   @FieldResolver(() => Boolean, { description: 'Excluded from screeners and watchlists.' })
   isBlacklisted(@Root() stock: Stock, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.stock.isBlacklisted.load(stock.symbol);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Highest high of the DAY candles in the last 52 weeks (today included); null without candles. Derived from stock_price.',
+  })
+  async fiftyTwoWeekHigh(@Root() stock: Stock, @Ctx() ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.stock.sessionStats.load(stock.symbol)).fiftyTwoWeekHigh;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Lowest low of the DAY candles in the last 52 weeks (today included); null without candles. Derived from stock_price.',
+  })
+  async fiftyTwoWeekLow(@Root() stock: Stock, @Ctx() ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.stock.sessionStats.load(stock.symbol)).fiftyTwoWeekLow;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      "Mean shares traded per session over the last 20 complete New York sessions (today's partial session excluded), " +
+      'rounded to a whole share; fewer sessions when the history is shorter, null without any. Derived from stock_price.',
+  })
+  async averageVolume(@Root() stock: Stock, @Ctx() ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.stock.sessionStats.load(stock.symbol)).averageVolume;
   }
 
   @FieldResolver(() => [Candle], {

@@ -38,9 +38,50 @@ export class Stock {
   @Field(() => Float, { nullable: true, description: 'Approximate market capitalisation in `currency`.' })
   marketCap!: number | null;
 
+  @Field(() => Float, { nullable: true, description: 'Price / trailing twelve-month earnings per share; null for loss-makers or when unknown. Stored.' })
+  peRatio!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Trailing annual dividend / price as a FRACTION (0.0039 = 0.39%), as the dividend_yield screener filter uses; null when none is paid. Stored.',
+  })
+  dividendYield!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Trailing twelve-month earnings per share in `currency`; negative for a loss. Stored.' })
+  eps!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Volatility against the market (1 = moves with it), as the data source reports it. Stored." })
+  beta!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'One-line company profile, where known.' })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Company website URL, where known.' })
+  website!: string | null;
+
   @Field(() => Boolean, { description: 'False once delisted; inactive stocks are left out of `stocks` and cannot be added to lists.' })
   isActive!: boolean;
 }
+
+/** Figures derived from the DAY candles (see StockLoaders.sessionStats); resolved as Stock fields. */
+export interface SessionStats {
+  fiftyTwoWeekHigh: number | null;
+  fiftyTwoWeekLow: number | null;
+  averageVolume: number | null;
+}
+
+export enum MarketState {
+  PRE = 'PRE',
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+}
+
+registerEnumType(MarketState, {
+  name: 'MarketState',
+  description:
+    'The New York regular session (NYSE calendar with its holidays and 13:00 early closes): PRE from 04:00 to 09:30, ' +
+    'OPEN from 09:30 to 16:00 (13:00 on early-close days), CLOSED otherwise, after-hours, weekends and holidays included.',
+});
 
 @ObjectType({ description: 'The latest price of a stock and its change against the previous close.' })
 export class Quote {
@@ -59,10 +100,16 @@ export class Quote {
   @Field(() => Float, { nullable: true, description: 'change / previousClose * 100' })
   changePercent!: number | null;
 
-  @Field(() => Float, { description: 'Shares traded in the latest candle.' })
+  @Field(() => Float, {
+    description: "Shares traded in the latest candle, which may be today's partial session; screeners and averageVolume use complete sessions.",
+  })
   volume!: number;
 
-  @Field(() => Date, { description: 'When the price was observed.' })
+  @Field(() => Date, {
+    description:
+      "When the price was observed: a live tick's time; for a price from a daily candle, that session's close " +
+      '(16:00 New York, 13:00 on early-close days), or now while the session is still running.',
+  })
   timestamp!: Date;
 }
 

@@ -26,8 +26,8 @@ describe('stock(symbol)', () => {
       currency: 'USD',
       marketCap: 3.4e12,
       isBlacklisted: false,
-      // 190.50 - 188.00 = 2.50; 2.50 / 188.00 = 1.32978...%
-      quote: { symbol: 'AAPL', price: 190.5, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T00:00:00.000Z' },
+      // 190.50 - 188.00 = 2.50; 2.50 / 188.00 = 1.32978...%. Observed at that session's 16:00 EST close, not at the candle's midnight stamp.
+      quote: { symbol: 'AAPL', price: 190.5, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T21:00:00.000Z' },
     });
   });
 
