@@ -23,6 +23,8 @@ let intruder: SignedUpUser;
 let collectionId: string;
 let screenerId: string;
 let apiKeyId: string;
+let portfolioId: string;
+let intruderPortfolioId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
@@ -40,6 +42,19 @@ beforeAll(async () => {
   expect(made.errors).toBeUndefined();
   collectionId = made.data!.createCollection.id;
   screenerId = made.data!.createCustomScreener.id;
+  const portfolio = async (user: SignedUpUser, name: string) => {
+    const created = await t.graphql(`mutation($n: String!) { createPortfolio(input: { name: $n }) { id } }`, { n: name }, user.headers);
+    const id = created.data!.createPortfolio.id as string;
+    const funded = await t.graphql(
+      `mutation($id: ID!, $k: String!) { depositCash(input: { portfolioId: $id, amount: 1000, currency: "USD", idempotencyKey: $k }) { id } }`,
+      { id, k: `fund-${name}` },
+      user.headers,
+    );
+    expect(funded.errors).toBeUndefined();
+    return id;
+  };
+  portfolioId = await portfolio(owner, "Owner's book");
+  intruderPortfolioId = await portfolio(intruder, "Intruder's book");
   apiKeyId = made.data!.createApiKey.apiKey.id;
 });
 afterAll(() => t?.close());
@@ -152,7 +167,7 @@ describe('refresh token reuse', () => {
  * Every argument of type ID in the schema, as Type.field.argument, with what it names.
  * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
  */
-const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey'; query: string; variables: (id: string) => Record<string, unknown> }> = {
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio'; query: string; variables: (id: string) => Record<string, unknown> }> = {
   'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
   'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
@@ -162,14 +177,39 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey'; q
   'Mutation.updateCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { updateCustomScreener(id: $id, input: { name: "Taken" }) { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
   'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
+  'Query.portfolio.id': { kind: 'portfolio', query: `query($id: ID!) { portfolio(id: $id) { name cash } }`, variables: (id) => ({ id }) },
+  // ID fields of inputs (Type.field) that name a user's object are attacked the same way.
+  'CashMovementInput.portfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!) { withdrawCash(input: { portfolioId: $id, amount: 10, currency: "USD", idempotencyKey: "idor-withdraw" }) { cash } }`,
+    variables: (id) => ({ id }),
+  },
+  'TransferCashInput.fromPortfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!, $to: ID!) { transferCash(input: { fromPortfolioId: $id, toPortfolioId: $to, amount: 10, idempotencyKey: "idor-from" }) { id } }`,
+    variables: (id) => ({ id, to: intruderPortfolioId }),
+  },
+  'TransferCashInput.toPortfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!, $from: ID!) { transferCash(input: { fromPortfolioId: $from, toPortfolioId: $id, amount: 10, idempotencyKey: "idor-to" }) { id } }`,
+    variables: (id) => ({ id, from: intruderPortfolioId }),
+  },
+  'RecordTradeInput.portfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!) { recordTrade(input: { portfolioId: $id, symbol: "AAPL", side: BUY, quantity: 1, price: 1, fee: 0, currency: "USD", executedAt: "2026-01-05T15:00:00Z" }) { id } }`,
+    variables: (id) => ({ id }),
+  },
 };
 /** ID-typed input fields that name shared catalogue rows, not anything a user owns. */
 const CATALOGUE_IDS = new Set(['NumericCriterionInput.filterId', 'CategoricalCriterionInput.filterId']);
 
 async function ownerState() {
   const { data, errors } = await t.graphql(
-    `query($c: ID!, $s: ID!) { collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name } }`,
-    { c: collectionId, s: screenerId },
+    `query($c: ID!, $s: ID!, $p: ID!) {
+      collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name }
+      portfolio(id: $p) { name cash positions { symbol } }
+    }`,
+    { c: collectionId, s: screenerId, p: portfolioId },
     owner.headers,
   );
   expect(errors).toBeUndefined();
@@ -180,6 +220,7 @@ const ORIGINAL = {
   customScreener: { name: "Owner's screener" },
   myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
   apiKeys: [{ name: "Owner's key" }],
+  portfolio: { name: "Owner's book", cash: 1000, positions: [] },
 };
 
 describe('a signed-in user reaching for another user’s objects (IDOR)', () => {
@@ -196,12 +237,13 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
         for (const field of Object.values(type.getFields())) if (getNamedType(field.type).name === 'ID') inputIds.push(`${type.name}.${field.name}`);
       }
     }
-    expect(argumentIds.sort()).toEqual(Object.keys(USER_OWNED).sort());
-    expect(inputIds.sort()).toEqual([...CATALOGUE_IDS].sort());
+    const owned = Object.keys(USER_OWNED);
+    expect(argumentIds.sort()).toEqual(owned.filter((key) => key.split('.').length === 3).sort());
+    expect(inputIds.sort()).toEqual([...CATALOGUE_IDS, ...owned.filter((key) => key.split('.').length === 2)].sort());
   });
 
   it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
-    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId }[operation.kind];
+    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId }[operation.kind];
     const foreign = await t.graphql(operation.query, operation.variables(ownerId), intruder.headers);
     const unknown = await t.graphql(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
     expect(foreign.data).toBeNull();
@@ -209,7 +251,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
     // Same status, message, path and extensions once the id itself is set aside: nothing tells them apart.
     expect(JSON.stringify(foreign).replaceAll(ownerId, '<id>')).toBe(JSON.stringify(unknown).replaceAll(UNKNOWN_ID, '<id>'));
-    expect(JSON.stringify(foreign)).not.toMatch(/Owner's|AAPL/);
+    expect(JSON.stringify(foreign)).not.toMatch(/Owner's|AAPL|1000/);
     expect(await ownerState()).toEqual(ORIGINAL);
   });
 
@@ -228,7 +270,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it('never sees the owner’s objects in its own lists', async () => {
-    const { data } = await t.graphql(`{ collections { id } myScreeners { id } myStockInterests { id } apiKeys { id } me { collections { id } } }`, {}, intruder.headers);
-    expect(data).toEqual({ collections: [], myScreeners: [], myStockInterests: [], apiKeys: [], me: { collections: [] } });
+    const { data } = await t.graphql(`{ collections { id } myScreeners { id } myStockInterests { id } apiKeys { id } me { collections { id } } portfolios { id } }`, {}, intruder.headers);
+    expect(data).toEqual({ collections: [], myScreeners: [], myStockInterests: [], apiKeys: [], me: { collections: [] }, portfolios: [{ id: intruderPortfolioId }] });
   });
 });

@@ -72,9 +72,10 @@ describe('priceUpdated', () => {
   it('sends the current quote of each symbol first, then every tick, each with every Quote field', async () => {
     const sub = take(client(), PRICES, { symbols: ['aapl', 'MSFT'] }, 3);
     await until(() => sub.results.length === 2);
+    // From the latest DAY candle: observed at that session's 16:00 New York close (21:00 UTC in March before DST).
     expect(sub.results.map((r) => r.data.priceUpdated)).toEqual([
-      { symbol: 'AAPL', price: 190.5, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T00:00:00.000Z' },
-      { symbol: 'MSFT', price: 396, previousClose: 404, change: -8, changePercent: -1.9802, volume: 25000000, timestamp: '2025-03-05T00:00:00.000Z' },
+      { symbol: 'AAPL', price: 190.5, previousClose: 188, change: 2.5, changePercent: 1.3298, volume: 61000000, timestamp: '2025-03-05T21:00:00.000Z' },
+      { symbol: 'MSFT', price: 396, previousClose: 404, change: -8, changePercent: -1.9802, volume: 25000000, timestamp: '2025-03-05T21:00:00.000Z' },
     ]);
     await t.app.publishPrice({ symbol: 'MSFT', price: 397.25, previousClose: 404, change: -6.75, changePercent: -1.6708, volume: 26000000, timestamp: '2025-03-06T15:00:00.000Z' });
     await t.app.publishPrice({ symbol: 'XOM', price: 1, previousClose: null, change: null, changePercent: null, volume: 1, timestamp: '2025-03-06T15:00:00.000Z' });
