@@ -12,6 +12,8 @@ const utc = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m - 
 const END = utc(2026, 3, 13);
 const LATER_END = utc(2026, 4, 3);
 const FILTER_COUNT = SEED_NUMERIC_FILTERS.length + SEED_CATEGORICAL_FILTERS.length;
+/** Bars a default seed adds per symbol: 7 hourly bars (the last is 30 minutes) on each of the last 20 sessions, 390 minute bars on the last. */
+const INTRADAY_PER_SYMBOL = 20 * 7 + 390;
 
 async function withDatabase(fn: (sql: SqlExecutor) => Promise<void>): Promise<void> {
   const db = await openTestDatabase('stock');
@@ -65,7 +67,7 @@ async function storedCandles(sql: SqlExecutor): Promise<CandleRow[]> {
             round("open", 4)::text AS open, round("high", 4)::text AS high, round("low", 4)::text AS low,
             round("close", 4)::text AS close, round("adj_close", 4)::text AS adj_close,
             "volume"::text AS volume, "source"
-     FROM "stock_price" ORDER BY "symbol", "ts"`,
+     FROM "stock_price" WHERE "interval" = 'DAY' ORDER BY "symbol", "ts"`,
   );
 }
 
@@ -98,12 +100,13 @@ describe('seedStockDb', () => {
       expect(result).toEqual({
         stocks: 3,
         candles: 3 * days,
+        intradayCandles: 3 * INTRADAY_PER_SYMBOL,
         filters: FILTER_COUNT,
         screeners: SEED_SCREENERS.length,
         blacklisted: 0,
       });
       expect(await count(sql, 'SELECT count(*) AS n FROM "stock"')).toBe(3);
-      expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price"')).toBe(3 * days);
+      expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price"')).toBe(3 * days + 3 * INTRADAY_PER_SYMBOL);
       expect(await count(sql, 'SELECT count(*) AS n FROM "stock_price_default"')).toBe(0);
       expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, from, to));
 
@@ -144,7 +147,7 @@ describe('seedStockDb', () => {
 
       const again = await seedStockDb(sql, { symbols: SYMBOLS, endDate: END, years: 1 });
 
-      expect(again).toEqual({ stocks: 0, candles: 0, filters: 0, screeners: 0, blacklisted: 0 });
+      expect(again).toEqual({ stocks: 0, candles: 0, intradayCandles: 0, filters: 0, screeners: 0, blacklisted: 0 });
       expect(await snapshot(sql)).toEqual(before);
     });
   });
@@ -157,9 +160,37 @@ describe('seedStockDb', () => {
 
       const later = await seedStockDb(sql, { symbols: SYMBOLS, endDate: LATER_END, years: 1 });
 
-      expect(later).toEqual({ stocks: 0, candles: 3 * newDays, filters: 0, screeners: 0, blacklisted: 0 });
+      // Hourly bars for the 15 new sessions (the other 5 of the last 20 are stored), minute bars for the new last one.
+      expect(later).toEqual({ stocks: 0, candles: 3 * newDays, intradayCandles: 3 * (newDays * 7 + 390), filters: 0, screeners: 0, blacklisted: 0 });
       // Days that fell out of the later window stay; nothing is deleted.
       expect(await storedCandles(sql)).toEqual(expectedCandles(SYMBOLS, seedDateRange(END, 1).from, LATER_END));
+    });
+  });
+
+  it('gives the latest sessions hourly and minute bars that add up to their daily candle', async () => {
+    await withDatabase(async (sql) => {
+      await seedStockDb(sql, { symbols: ['AAPL'], endDate: END, years: 1 });
+      const perDay = await sql.query<{ day: string; interval: string; bars: number; open: string; close: string; high: string; low: string; volume: string; first: string; last: string }>(
+        `SELECT to_char(ts AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS day, interval::text AS interval, count(*)::int AS bars,
+                round((array_agg(open ORDER BY ts))[1], 4)::text AS open, round((array_agg(close ORDER BY ts DESC))[1], 4)::text AS close,
+                round(max(high), 4)::text AS high, round(min(low), 4)::text AS low, sum(volume)::text AS volume,
+                to_char(min(ts) AT TIME ZONE 'America/New_York', 'HH24:MI') AS first, to_char(max(ts) AT TIME ZONE 'America/New_York', 'HH24:MI') AS last
+         FROM stock_price WHERE interval IN ('HOUR', 'MINUTE') GROUP BY 1, 2 ORDER BY 2, 1`,
+      );
+      const daily = new Map(generateDailyCandles(SEED_STOCKS.find((s) => s.symbol === 'AAPL')!, seedDateRange(END, 1).from, END).map((d) => [d.ts.toISOString().slice(0, 10), d]));
+      const hours = perDay.filter((r) => r.interval === 'HOUR');
+      const minutes = perDay.filter((r) => r.interval === 'MINUTE');
+      expect(hours.map((r) => r.day)).toEqual([...daily.keys()].slice(-20));
+      expect(minutes.map((r) => r.day)).toEqual([END.toISOString().slice(0, 10)]);
+      for (const row of perDay) {
+        const day = daily.get(row.day)!;
+        expect(row.bars).toBe(row.interval === 'HOUR' ? 7 : 390);
+        expect([row.first, row.last]).toEqual(row.interval === 'HOUR' ? ['09:30', '15:30'] : ['09:30', '15:59']);
+        // The session opens at the day's open, closes at its close, stays inside its range and trades its volume.
+        expect([row.open, row.close, row.volume]).toEqual([day.open, day.close, day.volume.toString()]);
+        expect(Number(row.high)).toBeLessThanOrEqual(Number(day.high));
+        expect(Number(row.low)).toBeGreaterThanOrEqual(Number(day.low));
+      }
     });
   });
 

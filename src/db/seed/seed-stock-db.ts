@@ -1,5 +1,5 @@
-// Seeds the stock database: stocks, filter catalogue, predefined screeners and
-// daily candles. Idempotent (every insert is ON CONFLICT DO NOTHING); all rows
+// Seeds the stock database: stocks, filter catalogue, predefined screeners,
+// daily candles and the latest sessions' hourly and minute candles. Idempotent (every insert is ON CONFLICT DO NOTHING); all rows
 // go in one transaction. Parameters are plain JS arrays of strings so the same
 // SQL works on node-postgres and PGlite.
 
@@ -10,6 +10,7 @@ import {
   SEED_NUMERIC_FILTERS,
   SEED_SCREENERS,
 } from './catalogue.data.js';
+import { appendIntradayBars, DEFAULT_INTRADAY_SESSIONS, emptyIntradayRows, insertIntradayRows, type IntradayRows, type IntradaySeedSessions } from './intraday-seed.js';
 import { dateOfDay, dayNumber, generateDailyCandles, isWeekdayNumber } from './price-path.js';
 import { SEED_BLACKLIST, SEED_STOCKS, type SeedStock } from './stocks.data.js';
 
@@ -20,11 +21,16 @@ export interface SeedStockDbOptions {
   readonly endDate?: Date;
   /** Length of candle history ending at endDate; default 2. */
   readonly years?: number;
+  /** Latest sessions that also get HOUR and MINUTE candles; default 20 and 1. */
+  readonly intradaySessions?: IntradaySeedSessions;
 }
 
 export interface SeedStockDbResult {
   readonly stocks: number;
+  /** DAY candles written */
   readonly candles: number;
+  /** HOUR and MINUTE candles written */
+  readonly intradayCandles: number;
   readonly filters: number;
   readonly screeners: number;
   readonly blacklisted: number;
@@ -203,11 +209,22 @@ async function insertCandles(
   stocks: readonly SeedStock[],
   from: Date,
   to: Date,
-): Promise<number> {
+  sessions: IntradaySeedSessions,
+): Promise<{ daily: number; intraday: number }> {
   let inserted = 0;
+  let intraday = 0;
   let chunk = emptyColumns();
+  const bars: Record<'HOUR' | 'MINUTE', IntradayRows> = { HOUR: emptyIntradayRows(), MINUTE: emptyIntradayRows() };
+  const flushBars = async (interval: 'HOUR' | 'MINUTE') => {
+    intraday += await insertIntradayRows(tx, interval, bars[interval]);
+    bars[interval] = emptyIntradayRows();
+  };
   for (const stock of stocks) {
-    for (const candle of generateDailyCandles(stock, from, to)) {
+    const days = generateDailyCandles(stock, from, to);
+    appendIntradayBars(bars.HOUR, stock.symbol, days, 'HOUR', sessions.hour);
+    appendIntradayBars(bars.MINUTE, stock.symbol, days, 'MINUTE', sessions.minute);
+    for (const interval of ['HOUR', 'MINUTE'] as const) if (bars[interval].symbol.length >= CANDLE_ROWS_PER_STATEMENT) await flushBars(interval);
+    for (const candle of days) {
       chunk.symbol.push(stock.symbol);
       chunk.ts.push(candle.ts.toISOString());
       chunk.open.push(candle.open);
@@ -223,7 +240,9 @@ async function insertCandles(
     }
   }
   inserted += await insertCandleChunk(tx, chunk);
-  return inserted;
+  await flushBars('HOUR');
+  await flushBars('MINUTE');
+  return { daily: inserted, intraday };
 }
 
 export async function seedStockDb(
@@ -246,7 +265,7 @@ export async function seedStockDb(
     const blacklisted = await insertBlacklist(tx, stocks);
     const filters = await insertFilters(tx);
     const screeners = await insertScreeners(tx);
-    const candles = await insertCandles(tx, stocks, from, to);
-    return { stocks: stockCount, candles, filters, screeners, blacklisted };
+    const candles = await insertCandles(tx, stocks, from, to, options.intradaySessions ?? DEFAULT_INTRADAY_SESSIONS);
+    return { stocks: stockCount, candles: candles.daily, intradayCandles: candles.intraday, filters, screeners, blacklisted };
   });
 }
