@@ -29,7 +29,7 @@ registerEnumType(AssetClass, {
     '`stocks`, screeners or search, and cannot be added to lists or traded.',
 });
 
-@ObjectType({ description: 'A listed company, from the stock database.' })
+@ObjectType({ description: 'A listed company or fund, or an FX pair (assetClass), from the stock database.' })
 export class Stock {
   @Field(() => String, { description: 'Ticker, upper case (e.g. AAPL, BRK.B).' })
   symbol!: string;
