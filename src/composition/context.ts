@@ -23,6 +23,7 @@ import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
 import { createPortfolioLoaders, type PortfolioLoaders } from '../modules/portfolio/portfolio.loaders.js';
 import { PortfolioService } from '../modules/portfolio/portfolio.service.js';
 import { TradeService } from '../modules/portfolio/trade.service.js';
+import { ImportService } from '../modules/portfolio/import.service.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
@@ -40,6 +41,7 @@ export interface Context extends RequestContext {
     portfolios: PortfolioService;
     capital: CapitalService;
     trades: TradeService;
+    imports: ImportService;
     /** FX rates from the stock database, batched per request. */
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
@@ -86,6 +88,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
+    imports: () => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

@@ -18,6 +18,7 @@ import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.r
 import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
+import { ImportResolver } from '../modules/portfolio/import.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -37,6 +38,7 @@ export const resolvers = [
   CustomScreenerResolver,
   BackfillResolver,
   PortfolioResolver,
+  ImportResolver,
   PositionResolver,
 ] as const;
 

@@ -4,7 +4,7 @@
 
 import { hashString, normalAt } from '../db/seed/random.js';
 import { generateDailyCandles, returnModel } from '../db/seed/price-path.js';
-import { SEED_STOCKS, type SeedStock } from '../db/seed/stocks.data.js';
+import { SEED_UNIVERSE, type SeedStock } from '../db/seed/stocks.data.js';
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { CandleIntervalName, HistoryCandle, MarketDataProvider, Tick } from './market-data-provider.js';
 import { intradayBars, intradayVolumeShape, SESSION_MINUTES, sessionFraction } from './simulated-intraday.js';
@@ -28,7 +28,8 @@ interface SymbolState {
   readonly dailyVolume: number;
 }
 
-const SEED_BY_SYMBOL = new Map(SEED_STOCKS.map((s) => [s.symbol, s]));
+// FX pairs included: they tick with their own (much lower) volatility.
+const SEED_BY_SYMBOL = new Map(SEED_UNIVERSE.map((s) => [s.symbol, s]));
 const DEFAULT_DAILY_VOL = 0.02;
 const DEFAULT_DAILY_VOLUME = 2_000_000;
 /** Relative volume outside the regular session (pre-market, after hours). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED_CATEGORICAL_FILTERS, SEED_NUMERIC_FILTERS, SEED_SCREENERS } from '../../src/db/seed/catalogue.data.js';
 import { generateDailyCandles, tradingDays } from '../../src/db/seed/price-path.js';
 import { defaultSeedEndDate, seedDateRange, seedStockDb } from '../../src/db/seed/seed-stock-db.js';
-import { SEED_STOCKS } from '../../src/db/seed/stocks.data.js';
+import { SEED_UNIVERSE } from '../../src/db/seed/stocks.data.js';
 import type { SqlExecutor } from '../../src/db/sql-executor.js';
 import { openTestDatabase } from '../support/databases.js';
 
@@ -73,7 +73,7 @@ async function storedCandles(sql: SqlExecutor): Promise<CandleRow[]> {
 
 function expectedCandles(symbols: readonly string[], from: Date, to: Date): CandleRow[] {
   return [...symbols].sort().flatMap((symbol) =>
-    generateDailyCandles(SEED_STOCKS.find((s) => s.symbol === symbol)!, from, to).map((c) => ({
+    generateDailyCandles(SEED_UNIVERSE.find((s) => s.symbol === symbol)!, from, to).map((c) => ({
       symbol,
       day: c.ts.toISOString().slice(0, 10),
       interval: 'DAY',
@@ -253,5 +253,29 @@ describe('seed date defaults', () => {
   it('span whole years back from the end date, both ends included', () => {
     expect(seedDateRange(utc(2026, 11, 20), 2)).toEqual({ from: utc(2024, 11, 20), to: utc(2026, 11, 20) });
     expect(() => seedDateRange(END, 0)).toThrow(RangeError);
+  });
+  it('seeds the listings abroad, the ETF and the FX pairs with their asset class, currency and country, deterministically', async () => {
+    await withDatabase(async (sql) => {
+      const symbols = ['ASML', 'SHEL', 'SPY', 'EURUSD', 'GBPUSD'];
+      const { from, to } = seedDateRange(END, 1);
+      const result = await seedStockDb(sql, { symbols, endDate: END, years: 1 });
+      expect(result.stocks).toBe(5);
+      const rows = await sql.query<Record<string, string | null>>(
+        `SELECT "symbol", "exchange", "currency", "country", "asset_class"::text AS asset_class, "market_cap"::text AS market_cap,
+                "beta"::text AS beta FROM "stock" ORDER BY "symbol"`,
+      );
+      expect(rows).toEqual([
+        { symbol: 'ASML', exchange: 'EURONEXT', currency: 'EUR', country: 'NL', asset_class: 'EQUITY', market_cap: '355000000000.00', beta: '1.3000' },
+        { symbol: 'EURUSD', exchange: 'FX', currency: 'USD', country: 'XX', asset_class: 'FX', market_cap: null, beta: null },
+        { symbol: 'GBPUSD', exchange: 'FX', currency: 'USD', country: 'XX', asset_class: 'FX', market_cap: null, beta: null },
+        { symbol: 'SHEL', exchange: 'LSE', currency: 'GBP', country: 'GB', asset_class: 'EQUITY', market_cap: '158000000000.00', beta: '0.5000' },
+        { symbol: 'SPY', exchange: 'NYSEARCA', currency: 'USD', country: 'US', asset_class: 'ETF', market_cap: '680000000000.00', beta: '1.0000' },
+      ]);
+      expect(await storedCandles(sql)).toEqual(expectedCandles(symbols, from, to));
+      // The pair stays near its anchor (1.172 on 2026-01-02) over the year: a plausible EURUSD.
+      const closes = (await storedCandles(sql)).filter((c) => c.symbol === 'EURUSD').map((c) => Number(c.close));
+      expect(Math.min(...closes)).toBeGreaterThan(0.95);
+      expect(Math.max(...closes)).toBeLessThan(1.4);
+    });
   });
 });

@@ -86,6 +86,7 @@ export interface ReturnModel {
 }
 
 export function returnModel(stock: SeedStock): ReturnModel {
+  if (stock.annualVol !== undefined) return pairModel(stock, stock.annualVol);
   const volBeta = Math.min(VOL_BETA_MAX, Math.max(VOL_BETA_MIN, stock.beta));
   const perDay = 1 / Math.sqrt(TRADING_DAYS_PER_YEAR);
   const marketDaily = MARKET_VOL * perDay;
@@ -100,6 +101,22 @@ export function returnModel(stock: SeedStock): ReturnModel {
     idioDaily,
     dailyVol,
     annualVol: dailyVol * Math.sqrt(TRADING_DAYS_PER_YEAR),
+    sectorSeed: hashString(`sector:${stock.sector}`),
+    symbolSeed: hashString(`stock:${stock.symbol}`),
+  };
+}
+
+/** An FX pair: a driftless walk of its own, with no market or sector factor. */
+function pairModel(stock: SeedStock, annualVol: number): ReturnModel {
+  const dailyVol = annualVol / Math.sqrt(TRADING_DAYS_PER_YEAR);
+  return {
+    beta: 0,
+    drift: 0,
+    marketDaily: 0,
+    sectorDaily: 0,
+    idioDaily: dailyVol,
+    dailyVol,
+    annualVol,
     sectorSeed: hashString(`sector:${stock.sector}`),
     symbolSeed: hashString(`stock:${stock.symbol}`),
   };

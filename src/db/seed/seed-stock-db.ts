@@ -12,10 +12,10 @@ import {
 } from './catalogue.data.js';
 import { appendIntradayBars, DEFAULT_INTRADAY_SESSIONS, emptyIntradayRows, insertIntradayRows, type IntradayRows, type IntradaySeedSessions } from './intraday-seed.js';
 import { dateOfDay, dayNumber, generateDailyCandles, isWeekdayNumber } from './price-path.js';
-import { SEED_BLACKLIST, SEED_STOCKS, type SeedStock } from './stocks.data.js';
+import { SEED_BLACKLIST, SEED_UNIVERSE, type SeedStock } from './stocks.data.js';
 
 export interface SeedStockDbOptions {
-  /** Subset of SEED_STOCKS symbols; default all. */
+  /** Subset of SEED_UNIVERSE symbols (stocks and FX pairs); default all. */
   readonly symbols?: readonly string[];
   /** Last candle day (UTC date); default the most recent weekday before today. */
   readonly endDate?: Date;
@@ -56,11 +56,11 @@ export function seedDateRange(endDate: Date, years: number): { from: Date; to: D
 }
 
 function selectStocks(symbols: readonly string[] | undefined): SeedStock[] {
-  if (!symbols) return [...SEED_STOCKS];
+  if (!symbols) return [...SEED_UNIVERSE];
   const wanted = new Set(symbols);
-  const unknown = [...wanted].filter((s) => !SEED_STOCKS.some((stock) => stock.symbol === s));
+  const unknown = [...wanted].filter((s) => !SEED_UNIVERSE.some((stock) => stock.symbol === s));
   if (unknown.length > 0) throw new Error(`Unknown seed symbols: ${unknown.join(', ')}`);
-  return SEED_STOCKS.filter((stock) => wanted.has(stock.symbol));
+  return SEED_UNIVERSE.filter((stock) => wanted.has(stock.symbol));
 }
 
 function nullableText(value: number | null): string | null {
@@ -78,10 +78,14 @@ async function insertStocks(tx: SqlExecutor, stocks: readonly SeedStock[]): Prom
     tx,
     `WITH ins AS (
        INSERT INTO "stock" ("symbol","name","sector","industry","exchange","market_cap","pe_ratio","dividend_yield",
-                            "eps","beta","description","website")
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
-                            $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[],
-                            $11::varchar[], $12::varchar[])
+                            "eps","beta","description","website","currency","country","asset_class")
+       SELECT u.symbol, u.name, u.sector, u.industry, u.exchange, u.market_cap, u.pe_ratio, u.dividend_yield,
+              u.eps, u.beta, u.description, u.website, u.currency, u.country, u.asset_class::asset_class
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],
+                   $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[],
+                   $11::varchar[], $12::varchar[], $13::varchar[], $14::varchar[], $15::text[])
+         AS u(symbol, name, sector, industry, exchange, market_cap, pe_ratio, dividend_yield, eps, beta, description,
+              website, currency, country, asset_class)
        ON CONFLICT ("symbol") DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS inserted FROM ins`,
@@ -91,13 +95,17 @@ async function insertStocks(tx: SqlExecutor, stocks: readonly SeedStock[]): Prom
       stocks.map((s) => s.sector),
       stocks.map((s) => s.industry),
       stocks.map((s) => s.exchange),
-      stocks.map((s) => Math.round(s.marketCap).toString()),
+      // An FX pair has no market cap or beta.
+      stocks.map((s) => (s.assetClass === 'FX' ? null : Math.round(s.marketCap).toString())),
       stocks.map((s) => nullableText(s.peRatio)),
       stocks.map((s) => nullableText(s.dividendYield)),
       stocks.map((s) => nullableText(s.eps)),
-      stocks.map((s) => String(s.beta)),
+      stocks.map((s) => (s.assetClass === 'FX' ? null : String(s.beta))),
       stocks.map((s) => s.description),
       stocks.map((s) => s.website),
+      stocks.map((s) => s.currency ?? 'USD'),
+      stocks.map((s) => s.country ?? 'US'),
+      stocks.map((s) => s.assetClass ?? 'EQUITY'),
     ],
   );
 }

@@ -5,7 +5,9 @@ import {
   SEED_SCREENERS,
   type ScreenerCriteria,
 } from './catalogue.data.js';
-import { SEED_BLACKLIST, SEED_SECTORS, SEED_STOCKS, type SeedStock } from './stocks.data.js';
+import { SEED_BLACKLIST, SEED_SECTORS, SEED_STOCKS, SEED_UNIVERSE, type SeedStock } from './stocks.data.js';
+import { SEED_FX_PAIRS } from './listings.data.js';
+import { returnModel } from './price-path.js';
 
 const REQUIRED = ['AAPL', 'MSFT', 'NVDA', 'GOOGL', 'AMZN', 'META', 'TSLA', 'JPM', 'XOM', 'JNJ', 'PG', 'KO', 'BRK.B', 'V', 'WMT'];
 
@@ -31,8 +33,8 @@ describe('SEED_STOCKS', () => {
     expect(SEED_STOCKS.find((s) => s.symbol === 'AAPL')?.name).toBe('Apple Inc.');
   });
 
-  it('lists both exchanges and fits the database column sizes', () => {
-    expect(new Set(SEED_STOCKS.map((s) => s.exchange))).toEqual(new Set(['NASDAQ', 'NYSE']));
+  it('lists the US exchanges, the ETF venue and the three European listings, and fits the database column sizes', () => {
+    expect(new Set(SEED_STOCKS.map((s) => s.exchange))).toEqual(new Set(['NASDAQ', 'NYSE', 'NYSEARCA', 'EURONEXT', 'LSE', 'XETRA']));
     for (const s of SEED_STOCKS) {
       expect(s.name.length).toBeGreaterThan(0);
       expect(s.name.length).toBeLessThanOrEqual(200);
@@ -118,7 +120,8 @@ describe('filter catalogue and screeners', () => {
         expect(options).toContain((s as unknown as Record<string, string>)[filter.columnName]);
       }
     }
-    expect(SEED_CATEGORICAL_FILTERS.find((f) => f.key === 'sector')?.options).toHaveLength(11);
+    // The 11 GICS sectors plus Funds (SPY); FX pairs are not in SEED_STOCKS, so Currencies is no option.
+    expect(SEED_CATEGORICAL_FILTERS.find((f) => f.key === 'sector')?.options).toHaveLength(12);
   });
 
   it('defines the numeric filters with their column names', () => {
@@ -149,5 +152,31 @@ describe('filter catalogue and screeners', () => {
       expect(hits, screener.key).toBeGreaterThan(0);
       expect(hits, screener.key).toBeLessThan(SEED_STOCKS.length);
     }
+  });
+});
+
+describe('seed listings abroad and FX pairs', () => {
+  it('prices ASML and SAP in EUR and SHEL in GBP (pounds, not pence), with SPY as the one ETF', () => {
+    const bySymbol = new Map(SEED_STOCKS.map((s) => [s.symbol, s]));
+    expect(bySymbol.get('ASML')).toMatchObject({ currency: 'EUR', exchange: 'EURONEXT', country: 'NL' });
+    expect(bySymbol.get('SAP')).toMatchObject({ currency: 'EUR', exchange: 'XETRA', country: 'DE' });
+    expect(bySymbol.get('SHEL')).toMatchObject({ currency: 'GBP', exchange: 'LSE', country: 'GB' });
+    // 27.10 pounds; in pence it would be 2710.
+    expect(bySymbol.get('SHEL')!.price).toBeLessThan(100);
+    expect(SEED_STOCKS.filter((s) => s.assetClass === 'ETF').map((s) => s.symbol)).toEqual(['SPY']);
+    expect(SEED_STOCKS.some((s) => s.assetClass === 'FX')).toBe(false);
+  });
+
+  it('has a pair to USD for every currency a seeded listing trades in, each an FX row with a low, driftless volatility', () => {
+    const pairs = new Set(SEED_FX_PAIRS.map((p) => p.symbol));
+    for (const currency of new Set(SEED_STOCKS.map((s) => s.currency ?? 'USD'))) {
+      if (currency !== 'USD') expect(pairs.has(`${currency}USD`) || pairs.has(`USD${currency}`), currency).toBe(true);
+    }
+    for (const pair of SEED_FX_PAIRS) {
+      expect(pair.assetClass).toBe('FX');
+      expect(returnModel(pair).annualVol).toBeLessThan(0.15);
+      expect(returnModel(pair).drift).toBe(0);
+    }
+    expect(new Set(SEED_UNIVERSE.map((s) => s.symbol)).size).toBe(SEED_UNIVERSE.length);
   });
 });

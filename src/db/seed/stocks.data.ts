@@ -4,6 +4,7 @@
 // is anchored to (see price-path.ts). Websites, descriptions and the EPS of
 // loss-makers live in profiles.data.ts.
 
+import { SEED_ETFS, SEED_FX_PAIRS, SEED_LISTINGS_ABROAD } from './listings.data.js';
 import { LOSS_MAKER_EPS, SEED_PROFILES } from './profiles.data.js';
 
 export const SEED_SECTORS = [
@@ -21,17 +22,27 @@ export const SEED_SECTORS = [
 ] as const;
 
 export type SeedSector = (typeof SEED_SECTORS)[number];
-export type SeedExchange = 'NASDAQ' | 'NYSE';
+export type SeedExchange = 'NASDAQ' | 'NYSE' | 'NYSEARCA' | 'EURONEXT' | 'LSE' | 'XETRA' | 'FX';
+/** Rows of `stock` that are not companies: exchange-traded funds and FX pairs (see listings.data.ts). */
+export type SeedAssetClass = 'EQUITY' | 'ETF' | 'FX';
 
 export interface SeedStock {
   readonly symbol: string;
   readonly name: string;
-  readonly sector: SeedSector;
+  readonly sector: SeedSector | 'Funds' | 'Currencies';
   readonly industry: string;
   readonly exchange: SeedExchange;
-  /** USD */
+  /** Default EQUITY. */
+  readonly assetClass?: SeedAssetClass;
+  /** ISO 4217 currency of its prices and market cap; default USD. */
+  readonly currency?: string;
+  /** ISO 3166 country of the listing; default US. */
+  readonly country?: string;
+  /** FX pairs only: annualised volatility of the pair's own random walk (no market or sector factor). */
+  readonly annualVol?: number;
+  /** in `currency` (USD unless it says otherwise); 0 for FX pairs */
   readonly marketCap: number;
-  /** USD per share, the close on the price path's anchor date */
+  /** per share in `currency`, the close on the price path's anchor date */
   readonly price: number;
   /** null for loss-makers */
   readonly peRatio: number | null;
@@ -198,7 +209,7 @@ const ROWS: Record<SeedSector, readonly Row[]> = {
   ],
 };
 
-export const SEED_STOCKS: readonly SeedStock[] = SEED_SECTORS.flatMap((sector) =>
+const US_COMPANIES: readonly SeedStock[] = SEED_SECTORS.flatMap((sector) =>
   ROWS[sector].map(
     ([symbol, name, exchange, industry, marketCap, price, peRatio, dividendYield, beta, avgVolume]): SeedStock => ({
       symbol,
@@ -218,6 +229,12 @@ export const SEED_STOCKS: readonly SeedStock[] = SEED_SECTORS.flatMap((sector) =
     }),
   ),
 );
+
+/** Listed securities (the US companies, an ETF and a few listings in EUR and GBP): everything `stocks` lists. */
+export const SEED_STOCKS: readonly SeedStock[] = [...US_COMPANIES, ...SEED_ETFS, ...SEED_LISTINGS_ABROAD];
+
+/** Every row the seed can write to `stock`: the stocks, then the FX pairs their currencies need. */
+export const SEED_UNIVERSE: readonly SeedStock[] = [...SEED_STOCKS, ...SEED_FX_PAIRS];
 
 /**
  * Symbols the seed blacklists, so the rule is visible in a fresh database:

@@ -16,11 +16,17 @@ export async function requireRate(fx: FxRates, from: string, to: string): Promis
   return rate;
 }
 
+/** Rates are triangulated through this currency when no pair of the two is stored (EURGBP = EURUSD / GBPUSD). */
+const PIVOT = 'USD';
+
 /**
  * Rates from the stock database: the latest close of the pair's symbol
- * (`EURUSD`: dollars per euro) in stock_price, any interval, or 1 / the
- * inverse pair's close. One batched statement per request for every pair
- * asked (a DataLoader over pair symbols). The FX feed that ticks them comes later.
+ * (`EURUSD`: dollars per euro) in stock_price, any interval (the feed's
+ * ticks land there as MINUTE candles, the seed's history as DAY candles), or
+ * 1 / the inverse pair's close, or the cross through USD. The pairs are rows
+ * of `stock` with asset class FX (see the seed's listings.data.ts). One
+ * batched statement per request for every pair asked (a DataLoader over pair
+ * symbols: a cross rate's legs are asked in the same tick, so still one).
  */
 export class StockDbFxRates implements FxRates {
   private readonly closes: DataLoader<string, Decimal | null>;
@@ -37,6 +43,18 @@ export class StockDbFxRates implements FxRates {
 
   async rate(from: string, to: string): Promise<Decimal | null> {
     if (from === to) return new Decimal(1);
+    const viaPivot = from !== PIVOT && to !== PIVOT;
+    const [stored, fromLeg, toLeg] = await Promise.all([
+      this.stored(from, to),
+      viaPivot ? this.stored(from, PIVOT) : null,
+      viaPivot ? this.stored(PIVOT, to) : null,
+    ]);
+    if (stored) return stored;
+    if (fromLeg && toLeg) return fromLeg.mul(toLeg);
+    return null;
+  }
+
+  private async stored(from: string, to: string): Promise<Decimal | null> {
     const [direct, inverse] = await Promise.all([this.closes.load(`${from}${to}`), this.closes.load(`${to}${from}`)]);
     if (direct && direct.gt(0)) return direct;
     if (inverse && inverse.gt(0)) return new Decimal(1).div(inverse);

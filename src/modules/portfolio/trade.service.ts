@@ -1,13 +1,13 @@
 import type { UserClient } from '../../db/database.js';
 import type { Viewer } from '../../graphql/auth.js';
-import { BadUserInputError, InsufficientPositionError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../graphql/errors.js';
 import { decodeCursor, encodeCursor, toPage } from '../../graphql/relay.js';
 import { toFloat } from '../../lib/numbers.js';
 import type { StockService } from '../stock/stock.service.js';
 import { requireRate, type FxRates } from './fx-rates.js';
-import { appendCash, BOOK_TRANSACTION, latestCash, lockPortfolios } from './ledger.js';
-import { dec, MINOR_UNITS, minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
-import { applyTrade } from './position-math.js';
+import { BOOK_TRANSACTION, lockPortfolios } from './ledger.js';
+import { MINOR_UNITS, minorUnit } from './money.js';
+import { bookTrade } from './trade-booking.js';
 import type { PortfolioLoaders } from './portfolio.loaders.js';
 import type { PortfolioService } from './portfolio.service.js';
 import { OrderSide, TradeSource, type Trade, type TradeConnection } from './portfolio.type.js';
@@ -30,7 +30,7 @@ export type TradeRow = {
   executedAt: Date;
 };
 
-function toTrade(row: TradeRow): Trade {
+export function toTrade(row: TradeRow): Trade {
   return {
     id: row.id.toString(),
     symbol: row.stockSymbol,
@@ -68,63 +68,10 @@ export class TradeService {
       throw new BadUserInputError(`fee: must have at most ${minorUnit(currency)} decimal places in ${currency}`, 'fee');
     }
     const fxRate = await requireRate(this.fx, currency, portfolio.baseCurrency);
-    const notionalLocal = toCurrencyUnit(input.quantity.mul(input.price), currency);
-    const notional = toCurrencyUnit(notionalLocal.mul(fxRate), portfolio.baseCurrency);
-    const tradeDate = newYorkDate(input.executedAt);
-
+    const trade = { symbol: stock.symbol, side: input.side, quantity: input.quantity, price: input.price, fee: input.fee, currency, fxRate, executedAt: input.executedAt, source: 'RECORDED' } as const;
     const row = await this.db.$transaction(async (tx) => {
       const locked = (await lockPortfolios(tx, viewer.accountId, [portfolio.id])).get(portfolio.id)!;
-      const previous = await tx.positionsBook.findFirst({ where: { portfolioId: portfolio.id, stockSymbol: stock.symbol }, orderBy: { id: 'desc' } });
-      const held = previous
-        ? {
-            quantity: dec(previous.quantity),
-            averageCost: dec(previous.averageCost),
-            costBasis: dec(previous.costBasis), realizedPnl: dec(previous.realizedPnl),
-            commissionPaid: dec(previous.commissionPaid),
-          }
-        : null;
-      const next = applyTrade(held, { side: input.side, quantity: input.quantity, price: input.price, notional: notionalLocal, commission: input.fee });
-      if (input.side === 'SELL' && next.quantity.isNegative() && !locked.allowShort) {
-        throw new InsufficientPositionError(
-          `Insufficient position: the portfolio holds ${(held?.quantity ?? dec(0)).toFixed()} ${stock.symbol} and cannot sell ${input.quantity.toFixed()} (short positions are not allowed)`,
-        );
-      }
-      const trade = await tx.tradeExecutionLog.create({
-        data: {
-          portfolioId: portfolio.id,
-          source: 'RECORDED',
-          stockSymbol: stock.symbol,
-          side: input.side,
-          quantity: input.quantity.toFixed(),
-          execPrice: input.price.toFixed(),
-          notional: notional.toFixed(),
-          notionalLocal: notionalLocal.toFixed(),
-          currency,
-          fxRate: fxRate.toDecimalPlaces(10).toFixed(),
-          commission: input.fee.toFixed(),
-          executedAt: input.executedAt,
-          tradeDate,
-        },
-      });
-      // The commission is its own FEE row (not folded into the TRADE row), so the cash activity shows it.
-      let cash = await latestCash(tx, portfolio.id, currency);
-      const tradeDelta = input.side === 'BUY' ? notionalLocal.negated() : notionalLocal;
-      cash = await appendCash(tx, { portfolioId: portfolio.id, currency, delta: tradeDelta, reason: 'TRADE', tradeDate, tradeId: trade.id }, cash);
-      if (input.fee.gt(0)) await appendCash(tx, { portfolioId: portfolio.id, currency, delta: input.fee.negated(), reason: 'FEE', tradeDate, tradeId: trade.id }, cash);
-      await tx.positionsBook.create({
-        data: {
-          portfolioId: portfolio.id,
-          stockSymbol: stock.symbol,
-          quantity: next.quantity.toFixed(),
-          averageCost: next.averageCost.toFixed(),
-          costBasis: next.costBasis.toFixed(),
-          currency,
-          realizedPnl: next.realizedPnl.toFixed(),
-          commissionPaid: next.commissionPaid.toFixed(),
-          tradeId: trade.id,
-        },
-      });
-      return trade;
+      return bookTrade(tx, locked, trade);
     }, BOOK_TRANSACTION);
     return toTrade(row);
   }

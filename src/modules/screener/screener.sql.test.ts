@@ -15,8 +15,9 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').replace(/\( /g, '(')
 
 const SELECT =
   'SELECT s.symbol, s.name, s.sector, s.industry, s.exchange, s.currency, s.market_cap AS "marketCap", ' +
-  's.pe_ratio AS "peRatio", s.dividend_yield AS "dividendYield", s.eps, s.beta, s.description, s.website, s.is_active AS "isActive",';
-const ALWAYS = 's.is_active AND NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.symbol = s.symbol)';
+  's.pe_ratio AS "peRatio", s.dividend_yield AS "dividendYield", s.eps, s.beta, s.description, s.website, s.is_active AS "isActive", ' +
+  's.asset_class::text AS "assetClass",';
+const ALWAYS = "s.is_active AND s.asset_class <> 'FX' AND NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.symbol = s.symbol)";
 const LATEST_CANDLE =
   "LEFT JOIN LATERAL (SELECT p.close FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval ORDER BY p.ts DESC LIMIT 1) lp ON true";
 const DAY_CANDLES = "FROM stock_price p WHERE p.symbol = s.symbol AND p.interval = 'DAY'::candle_interval";

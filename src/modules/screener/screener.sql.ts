@@ -133,7 +133,8 @@ function candleJoins(expressions: readonly string[], market: ScreenerMarket): Pr
 
 function compileWhere(conditions: ScreenerConditions): { clauses: Prisma.Sql[]; expressions: string[] } {
   // Inactive and blacklisted stocks never appear in any screener.
-  const clauses = [Prisma.sql`s.is_active`, Prisma.sql`NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.symbol = s.symbol)`];
+  // FX pairs are rows of `stock` too (asset_class FX) but never screener results.
+  const clauses = [Prisma.sql`s.is_active`, Prisma.sql`s.asset_class <> 'FX'`, Prisma.sql`NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.symbol = s.symbol)`];
   const expressions: string[] = [];
   for (const condition of conditions.numeric) {
     const column = Prisma.raw(lookUp(NUMERIC_COLUMNS, 'numeric', condition.column));
@@ -184,7 +185,7 @@ export function compileScreenerPage(conditions: ScreenerConditions, page: Screen
   return Prisma.sql`
     SELECT s.symbol, s.name, s.sector, s.industry, s.exchange, s.currency, s.market_cap AS "marketCap",
       s.pe_ratio AS "peRatio", s.dividend_yield AS "dividendYield", s.eps, s.beta, s.description, s.website,
-      s.is_active AS "isActive", (${sortExpression})::text AS sort_key
+      s.is_active AS "isActive", s.asset_class::text AS "assetClass", (${sortExpression})::text AS sort_key
     FROM stock s${join}
     WHERE ${Prisma.join(clauses, ' AND ')}
     ORDER BY ${orderBy}

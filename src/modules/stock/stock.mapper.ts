@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { toFloat, toFloatOrNull, type NumericValue } from '../../lib/numbers.js';
 import { closeInstantOf, tradingDateOfCandle } from '../market/calendar/new-york-calendar.js';
-import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
+import { AssetClass, type Candle, type Quote, type SessionStats, type Stock } from './stock.type.js';
 
 export interface StockRow {
   symbol: string;
@@ -18,6 +18,8 @@ export interface StockRow {
   description: string | null;
   website: string | null;
   isActive: boolean;
+  /** Absent from rows read before the asset_class column existed in a query: EQUITY. */
+  assetClass?: string | null;
 }
 
 export interface CandleRow {
@@ -47,6 +49,7 @@ export function toStock(row: StockRow): Stock {
     description: row.description,
     website: row.website,
     isActive: row.isActive,
+    assetClass: AssetClass[(row.assetClass ?? 'EQUITY') as keyof typeof AssetClass] ?? AssetClass.EQUITY,
   };
 }
 

@@ -21,7 +21,8 @@ export function escapeLike(text: string): string {
 }
 
 function whereOf(filter: StockFilterInput | null | undefined): Prisma.StockWhereInput {
-  const where: Prisma.StockWhereInput = { isActive: true };
+  // FX pairs live in the same table (asset_class FX) and are never listed as stocks.
+  const where: Prisma.StockWhereInput = { isActive: true, assetClass: { not: 'FX' } };
   if (!filter) return where;
   // Case-insensitive; a value no stock has matches nothing (an empty page, not an error).
   if (filter.sector) where.sector = { equals: escapeLike(filter.sector), mode: 'insensitive' };
@@ -76,13 +77,25 @@ export class StockService {
    * Batched: two queries for any number of symbols.
    */
   async assertListable(symbols: readonly string[], fieldOf: (index: number) => string): Promise<void> {
-    const [stocks, blacklisted] = await Promise.all([loadAll(this.loaders.stockBySymbol, symbols), loadAll(this.loaders.isBlacklisted, symbols)]);
-    symbols.forEach((symbol, i) => {
+    const reasons = await this.unlistableReasons(symbols);
+    reasons.forEach((reason, i) => {
       const at = fieldOf(i);
+      if (reason) throw new BadUserInputError(`${at}: ${reason}`, at);
+    });
+  }
+
+  /**
+   * Why each symbol may not be written to a list or traded (null when it may): unknown or inactive,
+   * an FX pair, or blacklisted. Batched like assertListable, for callers that report every line.
+   */
+  async unlistableReasons(symbols: readonly string[]): Promise<(string | null)[]> {
+    const [stocks, blacklisted] = await Promise.all([loadAll(this.loaders.stockBySymbol, symbols), loadAll(this.loaders.isBlacklisted, symbols)]);
+    return symbols.map((symbol, i) => {
       const stock = stocks[i];
-      const isBlacklisted = blacklisted[i];
-      if (!stock || !stock.isActive) throw new BadUserInputError(`${at}: no listed stock has the symbol ${symbol}`, at);
-      if (isBlacklisted) throw new BadUserInputError(`${at}: ${symbol} is blacklisted and cannot be added`, at);
+      if (!stock || !stock.isActive) return `no listed stock has the symbol ${symbol}`;
+      if (stock.assetClass === 'FX') return `${symbol} is an FX pair, not a stock`;
+      if (blacklisted[i]) return `${symbol} is blacklisted and cannot be added`;
+      return null;
     });
   }
 

@@ -15,7 +15,21 @@ registerEnumType(CandleInterval, {
     'New York trading dates in them, and stamped at the period\'s start in America/New_York.',
 });
 
-@ObjectType({ description: 'A listed company, from the stock database.' })
+export enum AssetClass {
+  EQUITY = 'EQUITY',
+  ETF = 'ETF',
+  FX = 'FX',
+}
+
+registerEnumType(AssetClass, {
+  name: 'AssetClass',
+  description:
+    'EQUITY: a company\'s shares; ETF: an exchange-traded fund; FX: a currency pair (EURUSD = US dollars per euro). ' +
+    'FX rows have candles and ticks like stocks (they are the FX rates portfolios convert with) but never appear in ' +
+    '`stocks`, screeners or search, and cannot be added to lists or traded.',
+});
+
+@ObjectType({ description: 'A listed company or fund, or an FX pair (assetClass), from the stock database.' })
 export class Stock {
   @Field(() => String, { description: 'Ticker, upper case (e.g. AAPL, BRK.B).' })
   symbol!: string;
@@ -58,6 +72,9 @@ export class Stock {
 
   @Field(() => String, { nullable: true, description: 'Company website URL, where known.' })
   website!: string | null;
+
+  @Field(() => AssetClass)
+  assetClass!: AssetClass;
 
   @Field(() => Boolean, { description: 'False once delisted; inactive stocks are left out of `stocks` and cannot be added to lists.' })
   isActive!: boolean;
