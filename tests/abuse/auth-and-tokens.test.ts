@@ -178,6 +178,11 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
   'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
   'Query.portfolio.id': { kind: 'portfolio', query: `query($id: ID!) { portfolio(id: $id) { name cash } }`, variables: (id) => ({ id }) },
+  'Mutation.importActivities.portfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!, $csv: String!) { importActivities(portfolioId: $id, csv: $csv) { __typename } }`,
+    variables: (id) => ({ id, csv: 'date,symbol,side,quantity,price,fee,currency\n2026-01-05,AAPL,BUY,1,1,0,USD\n' }),
+  },
   // ID fields of inputs (Type.field) that name a user's object are attacked the same way.
   'CashMovementInput.portfolioId': {
     kind: 'portfolio',

@@ -177,7 +177,7 @@ describe('seedStockDb', () => {
                 to_char(min(ts) AT TIME ZONE 'America/New_York', 'HH24:MI') AS first, to_char(max(ts) AT TIME ZONE 'America/New_York', 'HH24:MI') AS last
          FROM stock_price WHERE interval IN ('HOUR', 'MINUTE') GROUP BY 1, 2 ORDER BY 2, 1`,
       );
-      const daily = new Map(generateDailyCandles(SEED_STOCKS.find((s) => s.symbol === 'AAPL')!, seedDateRange(END, 1).from, END).map((d) => [d.ts.toISOString().slice(0, 10), d]));
+      const daily = new Map(generateDailyCandles(SEED_UNIVERSE.find((s) => s.symbol === 'AAPL')!, seedDateRange(END, 1).from, END).map((d) => [d.ts.toISOString().slice(0, 10), d]));
       const hours = perDay.filter((r) => r.interval === 'HOUR');
       const minutes = perDay.filter((r) => r.interval === 'MINUTE');
       expect(hours.map((r) => r.day)).toEqual([...daily.keys()].slice(-20));
