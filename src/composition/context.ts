@@ -23,10 +23,13 @@ import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
 import { createPortfolioLoaders, type PortfolioLoaders } from '../modules/portfolio/portfolio.loaders.js';
 import { PortfolioService } from '../modules/portfolio/portfolio.service.js';
 import { TradeService } from '../modules/portfolio/trade.service.js';
+import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/order.loaders.js';
+import { OrderService } from '../modules/portfolio/order.service.js';
+import type { OrderConfig } from '../config.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
-  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders };
+  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders; orders: OrderLoaders };
   services: {
     stocks: StockService;
     auth: AuthService;
@@ -40,6 +43,7 @@ export interface Context extends RequestContext {
     portfolios: PortfolioService;
     capital: CapitalService;
     trades: TradeService;
+    orders: OrderService;
     /** FX rates from the stock database, batched per request. */
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
@@ -58,6 +62,8 @@ export interface ContextDependencies {
   apiKeyVerifier: ApiKeyVerifier;
   /** Market-data ingestion (backfill mutation); see createMarketDependencies. */
   market?: MarketDependencies;
+  /** Paper-order reservations and commissions (config.orders). */
+  orderConfig: OrderConfig;
 }
 
 /**
@@ -71,6 +77,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
+    orders: () => createOrderLoaders(deps.userDb),
   });
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
@@ -86,6 +93,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
+    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

@@ -18,6 +18,7 @@ import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.r
 import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
+import { OrderResolver, PortfolioOrdersResolver } from '../modules/portfolio/order.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -38,6 +39,8 @@ export const resolvers = [
   BackfillResolver,
   PortfolioResolver,
   PositionResolver,
+  OrderResolver,
+  PortfolioOrdersResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {
