@@ -24,7 +24,7 @@ export interface MatchReport {
 
 export interface OrderFillFaults {
   /** Test hook: runs inside the fill transaction right after the fills row is inserted (throw to abort mid-fill). */
-  afterFillInsert?: (orderId: string) => Promise<void> | void;
+  afterFillInsert?: (orderId: string, tx: Tx) => Promise<void> | void;
 }
 
 type Outcome = 'filled' | 'canceled' | 'rejected' | 'duplicate' | 'stale' | 'none';
@@ -46,7 +46,8 @@ export class OrderFillService {
     private readonly stockDb: StockClient,
     private readonly bus: EventBus,
     private readonly config: OrderConfig,
-    private readonly faults: OrderFillFaults = {},
+    /** Mutable so that a fault test can set a hook on a running app. */
+    readonly faults: OrderFillFaults = {},
   ) {}
 
   async match(ticks: readonly Tick[]): Promise<MatchReport> {
@@ -148,7 +149,7 @@ export class OrderFillService {
                 ${decision.slippageBps.toFixed()}::numeric, ${tick.timestamp}, ${tick.timestamp})
         ON CONFLICT (order_id, tick_ts) DO NOTHING RETURNING id`;
       if (inserted.length === 0) return { outcome: 'duplicate' as const, row: null };
-      await this.faults.afterFillInsert?.(order.id);
+      await this.faults.afterFillInsert?.(order.id, tx);
       const fillId = inserted[0]!.id;
       const tradeDate = newYorkDate(tick.timestamp);
       const trade = await tx.tradeExecutionLog.create({
