@@ -225,7 +225,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const indicatorHistory = new IndicatorHistory(stockDb.sql, indicatorCompute, { logger });
     market.afterDailyCandles = (affected) => indicatorHistory.recomputeFrom(affected);
     const stopping = new AbortController();
-    const orderFills = new OrderFillService(userDb.prisma, stockDb.prisma, realtime.bus, config.orders, overrides.orderFillFaults);
+    const orderFills = new OrderFillService(userDb.prisma, stockDb.prisma, realtime.bus, config.orders, overrides.orderFillFaults, (err, orderId) =>
+      logger.error({ err, orderId }, 'paper order fill failed; rolled back, retried on a later tick'),
+    );
     const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal });
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;

@@ -20,6 +20,8 @@ export interface MatchReport {
   rejected: number;
   /** Fills skipped because this (order, tick) had filled already: a tick delivered twice. */
   duplicates: number;
+  /** Orders whose fill failed (rolled back; retried on a later tick). */
+  errors: number;
 }
 
 export interface OrderFillFaults {
@@ -48,10 +50,11 @@ export class OrderFillService {
     private readonly config: OrderConfig,
     /** Mutable so that a fault test can set a hook on a running app. */
     readonly faults: OrderFillFaults = {},
+    private readonly onError?: (error: unknown, orderId: string) => void,
   ) {}
 
   async match(ticks: readonly Tick[]): Promise<MatchReport> {
-    const report: MatchReport = { orders: 0, fills: 0, canceled: 0, rejected: 0, duplicates: 0 };
+    const report: MatchReport = { orders: 0, fills: 0, canceled: 0, rejected: 0, duplicates: 0, errors: 0 };
     const valid = ticks.filter((tick) => tickProblem(tick) === null).sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     if (valid.length === 0) return report;
     const open = await readOpenOrders(this.userDb, [...new Set(valid.map((tick) => tick.symbol))]);
@@ -71,7 +74,16 @@ export class OrderFillService {
         const order = orders[i]!;
         if (!OPEN.has(order.status)) continue;
         const decision = decide(toMatchable(order), matchTick, available, averageVolumes.get(order.stockSymbol) ?? null, this.config);
-        const { outcome, row } = await this.apply(order, matchTick, decision, fx);
+        let result: { outcome: Outcome; row: OrderRow | null };
+        try {
+          result = await this.apply(order, matchTick, decision, fx);
+        } catch (error) {
+          // The transaction rolled back whole; this order is tried again on the next tick, the others go on.
+          report.errors++;
+          this.onError?.(error, order.id);
+          continue;
+        }
+        const { outcome, row } = result;
         if (outcome === 'filled' && decision.kind === 'fill') available = available.minus(decision.quantity);
         if (outcome === 'filled') report.fills++;
         if (outcome === 'canceled') report.canceled++;

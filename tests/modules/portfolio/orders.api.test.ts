@@ -221,7 +221,7 @@ describe('the matching engine against the books', () => {
     const ioc = await place(id, { quantity: 100, timeInForce: 'IOC' });
     const fok = await place(id, { quantity: 100, timeInForce: 'FOK' });
     await t.app.orderFills.match([tick('100.00', 300)]);
-    const byId = new Map((await orders(id)).map((o: any) => [o.id, o]));
+    const byId = new Map<string, any>((await orders(id)).map((o: any) => [o.id, o]));
     expect(byId.get(ioc.id)).toMatchObject({ status: 'CANCELED', filledQuantity: 30, reservedAmount: 0 });
     expect(byId.get(ioc.id).rejectReason).toMatch(/^IOC: /);
     expect(byId.get(fok.id)).toMatchObject({ status: 'CANCELED', filledQuantity: 0, reservedAmount: 0 });
@@ -245,7 +245,7 @@ describe('the matching engine against the books', () => {
     const gtc = await place(id, { type: 'LIMIT', limitPrice: 50, quantity: 10, timeInForce: 'GTC' });
     expect(await t.app.orderFills.expireDue(new Date(new Date(day.expiresAt).getTime() - 1000))).toBe(0);
     expect(await t.app.orderFills.expireDue(new Date(new Date(day.expiresAt).getTime() + 1000))).toBeGreaterThanOrEqual(1);
-    const byId = new Map((await orders(id)).map((o: any) => [o.id, o]));
+    const byId = new Map<string, any>((await orders(id)).map((o: any) => [o.id, o]));
     expect(byId.get(day.id)).toMatchObject({ status: 'EXPIRED', reservedAmount: 0 });
     expect(byId.get(day.id).rejectReason).toMatch(/^DAY order: the New York session closed at \d{4}-\d{2}-\d{2} (16|13):00/);
     expect(byId.get(gtc.id)).toMatchObject({ status: 'NEW', expiresAt: null });
