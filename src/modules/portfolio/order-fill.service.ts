@@ -32,6 +32,15 @@ export interface OrderFillFaults {
 type Outcome = 'filled' | 'canceled' | 'rejected' | 'duplicate' | 'stale' | 'none';
 
 const OPEN = new Set(['NEW', 'PARTIALLY_FILLED']);
+/** Portfolios whose fills are written at once: below the smallest pool, so API requests still get connections. */
+const FILL_CONCURRENCY = 3;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
 
 /**
  * The DB side of the matching engine: runs inside the quotes job after the
@@ -69,31 +78,43 @@ export class OrderFillService {
       const orders = bySymbol.get(tick.symbol);
       if (!orders) continue;
       const matchTick: MatchTick = { price: new Decimal(tick.price), volume: new Decimal(tick.volume), timestamp: tick.timestamp };
+      // Decisions in acceptance order, each taking its share of the tick's liquidity (earmarked: a fill that is
+      // then rejected does not hand it to a later order); then applied, one portfolio's orders in order, up to
+      // FILL_CONCURRENCY portfolios at once (their transactions lock different rows).
       let available = tickLiquidity(matchTick.volume, this.config.tickParticipation);
-      for (let i = 0; i < orders.length; i++) {
-        const order = orders[i]!;
-        if (!OPEN.has(order.status)) continue;
+      const byPortfolio = new Map<string, { index: number; decision: MatchDecision }[]>();
+      orders.forEach((order, index) => {
+        if (!OPEN.has(order.status)) return;
         const decision = decide(toMatchable(order), matchTick, available, averageVolumes.get(order.stockSymbol) ?? null, this.config);
-        let result: { outcome: Outcome; row: OrderRow | null };
-        try {
-          result = await this.apply(order, matchTick, decision, fx);
-        } catch (error) {
-          // The transaction rolled back whole; this order is tried again on the next tick, the others go on.
-          report.errors++;
-          this.onError?.(error, order.id);
-          continue;
-        }
-        const { outcome, row } = result;
-        if (outcome === 'filled' && decision.kind === 'fill') available = available.minus(decision.quantity);
-        if (outcome === 'filled') report.fills++;
-        if (outcome === 'canceled') report.canceled++;
-        if (outcome === 'rejected') report.rejected++;
-        if (outcome === 'duplicate') report.duplicates++;
-        if (row) {
-          orders[i] = { ...order, ...row, commissionSoFar: decision.kind === 'fill' && outcome === 'filled' ? dec(order.commissionSoFar).plus(decision.commission) : order.commissionSoFar };
+        if (decision.kind === 'none' && decision.stopTriggered === (order.stopTriggeredAt !== null)) return;
+        if (decision.kind === 'fill') available = available.minus(decision.quantity);
+        const planned = byPortfolio.get(order.portfolioId) ?? [];
+        planned.push({ index, decision });
+        byPortfolio.set(order.portfolioId, planned);
+      });
+      await inParallel([...byPortfolio.values()], FILL_CONCURRENCY, async (planned) => {
+        for (const { index, decision } of planned) {
+          const order = orders[index]!;
+          let result: { outcome: Outcome; row: OrderRow | null };
+          try {
+            result = await this.apply(order, matchTick, decision, fx);
+          } catch (error) {
+            // The transaction rolled back whole; this order is tried again on the next tick, the others go on.
+            report.errors++;
+            this.onError?.(error, order.id);
+            continue;
+          }
+          const { outcome, row } = result;
+          if (outcome === 'filled') report.fills++;
+          if (outcome === 'canceled') report.canceled++;
+          if (outcome === 'rejected') report.rejected++;
+          if (outcome === 'duplicate') report.duplicates++;
+          if (!row) continue;
+          const filled = decision.kind === 'fill' && outcome === 'filled';
+          orders[index] = { ...order, ...row, commissionSoFar: filled ? dec(order.commissionSoFar).plus(decision.commission) : order.commissionSoFar };
           if (outcome !== 'none') await publishOrder(this.bus, toOrder(row));
         }
-      }
+      });
     }
     return report;
   }
