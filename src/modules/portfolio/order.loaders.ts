@@ -6,8 +6,12 @@ import { readFills, readOrderPages, type FillRow, type OrderPageKey, type OrderR
 export interface OrderLoaders {
   /** Up to `limit` orders of each portfolio (one status or all), newest first: one statement per distinct (limit, status). */
   orderPages(limit: number, status: string | null): DataLoader<OrderPageKey, OrderRow[], string>;
-  /** Fills of any number of orders, oldest first: one statement. */
-  fillsByOrderId: DataLoader<string, FillRow[]>;
+  /**
+   * Fills of any number of orders, oldest first: one statement. Keyed by order and version (updatedAt): a
+   * subscription keeps one context for all its events, and each fill changes updatedAt, so a later event
+   * of the same order is never answered from the cache of an earlier one.
+   */
+  fillsByOrderId: DataLoader<{ id: string; updatedAt: Date }, FillRow[], string>;
 }
 
 export function createOrderLoaders(db: UserClient): OrderLoaders {
@@ -28,9 +32,12 @@ export function createOrderLoaders(db: UserClient): OrderLoaders {
       }
       return loader;
     },
-    fillsByOrderId: new DataLoader(async (ids) => {
-      const rows = await readFills(db, ids);
-      return manyByKey(ids, rows, (row) => row.orderId);
-    }),
+    fillsByOrderId: new DataLoader(
+      async (keys) => {
+        const rows = await readFills(db, [...new Set(keys.map((key) => key.id))]);
+        return manyByKey(keys.map((key) => key.id), rows, (row) => row.orderId);
+      },
+      { cacheKeyFn: (key) => `${key.id}:${key.updatedAt.getTime()}` },
+    ),
   };
 }

@@ -41,7 +41,7 @@ export class OrderResolver {
 
   @FieldResolver(() => [OrderFill], { description: 'Executions, oldest first.' })
   async fills(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderFill[]> {
-    const rows = await ctx.loaders.orders.fillsByOrderId.load(order.id);
+    const rows = await ctx.loaders.orders.fillsByOrderId.load({ id: order.id, updatedAt: order.updatedAt });
     return rows.map((row) => ({
       quantity: toFloat(row.quantity.toString()),
       price: toFloat(row.price.toString()),

@@ -294,6 +294,9 @@ describe('orderUpdated', () => {
       const deadline = Date.now() + 5000;
       while (mine().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(mine()).toEqual([['NEW', 0], ['PARTIALLY_FILLED', 60], ['FILLED', 100]]);
+      // One context serves the whole subscription: each event still carries its own fills.
+      const fills = seen.filter((v) => v.data?.orderUpdated?.id === order.id).map((v) => v.data.orderUpdated.fills.map((f: any) => f.quantity));
+      expect(fills).toEqual([[], [60], [60, 40]]);
       stop();
 
       const refused = await new Promise<any>((resolve) => {
