@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Context } from '../../composition/context.js';
 import { requireViewer } from '../../graphql/auth.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from '../../graphql/type-graphql.js';
@@ -42,7 +43,11 @@ export class OrderResolver {
   @FieldResolver(() => [OrderFill], { description: 'Executions, oldest first.' })
   async fills(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderFill[]> {
     const rows = await ctx.loaders.orders.fillsByOrderId.load({ id: order.id, updatedAt: order.updatedAt });
-    return rows.map((row) => ({
+    // An orderUpdated event may be resolved after later fills committed: show the fills of the event's state.
+    const upTo = new Decimal(String(order.filledQuantity));
+    let sum = new Decimal(0);
+    const asOfOrder = rows.filter((row) => (sum = sum.plus(row.quantity.toString())).lte(upTo));
+    return asOfOrder.map((row) => ({
       quantity: toFloat(row.quantity.toString()),
       price: toFloat(row.price.toString()),
       commission: toFloat(row.commission.toString()),
