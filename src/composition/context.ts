@@ -93,7 +93,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
-    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig),
+    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

@@ -9,6 +9,7 @@ import { eventStream, type EventStreamOptions } from '../../realtime/event-strea
 import { orderTopic } from '../../realtime/topics.js';
 import { newYorkDate, sessionOn } from '../market/calendar/new-york-calendar.js';
 import type { StockService } from '../stock/stock.service.js';
+import { requireRate, type FxRates } from './fx-rates.js';
 import { BOOK_TRANSACTION, latestCash, lockPortfolios, type Tx } from './ledger.js';
 import { reservationFor } from './matching-engine.js';
 import { dec, MINOR_UNITS } from './money.js';
@@ -50,6 +51,7 @@ export class OrderService {
     private readonly loaders: OrderLoaders,
     private readonly bus: EventBus,
     private readonly config: OrderConfig,
+    private readonly fx: FxRates,
   ) {}
 
   async place(viewer: Viewer, input: PlaceOrder): Promise<Order> {
@@ -61,6 +63,8 @@ export class OrderService {
     await this.stocks.assertListable([input.symbol], () => 'symbol');
     const stock = (await this.stocks.findBySymbol(input.symbol))!;
     if (MINOR_UNITS[stock.currency] === undefined) throw new BadUserInputError(`symbol: ${stock.symbol} trades in ${stock.currency}, which portfolios cannot hold`, 'symbol');
+    // A fill books the notional in the base currency too: without a rate it could never fill.
+    await requireRate(this.fx, stock.currency, portfolio.baseCurrency);
     const [quote] = await this.stocks.quotes([stock.symbol]);
     const lastPrice = quote ? new Decimal(String(quote.price)) : null;
     const needsLastPrice = input.side === 'BUY' && (input.type === 'MARKET' || input.type === 'STOP');

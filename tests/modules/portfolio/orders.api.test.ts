@@ -130,6 +130,20 @@ describe('placeOrder', () => {
     expect(await count('orders', 'portfolio_id = $1', [id])).toBe(before + 1);
   });
 
+  it('buys a euro listing with euro cash in a dollar portfolio, and refuses one with no FX rate to the base currency', async () => {
+    const id = await funded(100);
+    await ok(DEPOSIT, { input: { portfolioId: id, amount: 1_000, currency: 'EUR', idempotencyKey: randomUUID() } });
+    // Buying power is per currency: 100 USD does not pay for ASML, 1,000 EUR does.
+    expect((await place(id, { symbol: 'ASML', quantity: 1 })).currency).toBe('EUR');
+    await t.app.orderFills.match([tick('700.00', 1_000, 'ASML')]);
+    const [trade] = await t.user.sql.query<any>(`SELECT currency, notional_local::text, notional::text, fx_rate::text FROM trade_execution_log WHERE portfolio_id = $1`, [id]);
+    expect(trade).toEqual({ currency: 'EUR', notional_local: '700.700000', notional: '770.770000', fx_rate: '1.1000000000' });
+    const gbp = (await ok(CREATE, { input: { name: 'Pounds', baseCurrency: 'GBP' } })).createPortfolio.id;
+    const error = await fails(PLACE, { input: { portfolioId: gbp, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MARKET' } });
+    expect(error.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/no FX rate for USD→GBP/);
+  });
+
   it('lets a portfolio that allows shorting sell what it does not hold', async () => {
     const id = await funded(1_000, { allowShort: true });
     expect((await place(id, { side: 'SELL', quantity: 2 })).status).toBe('NEW');
