@@ -42,6 +42,7 @@ import { publishPrice, toPriceEvent, type PriceEvent } from './modules/live/live
 import { createMarketDependencies } from './modules/market/backfill.service.js';
 import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
+import { OrderFillService, type OrderFillFaults } from './modules/portfolio/order-fill.service.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
 import { IndicatorHistory } from './modules/indicator/indicator-history.js';
@@ -65,6 +66,8 @@ export interface App {
   /** The scheduled jobs (quotes, indicators, retention); started by startJobs(). */
   readonly jobs: readonly Job[];
   readonly scheduler: Scheduler;
+  /** The paper-order matching engine's writer (the quotes job runs it after each batch of ticks). */
+  readonly orderFills: OrderFillService;
   /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
   readonly rateLimits: RateLimits;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
@@ -85,6 +88,8 @@ export interface AppOverrides {
   /** Tests hand in their own databases instead of the configured ones. */
   stockTarget?: DatabaseTarget;
   userTarget?: DatabaseTarget;
+  /** Fault tests: hooks inside the paper-order fill transaction. */
+  orderFillFaults?: OrderFillFaults;
 }
 
 async function prepareStockDatabase(db: Database<StockClient>, config: Config, logger: Logger): Promise<void> {
@@ -211,7 +216,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new LoginThrottle(config.rateLimits, limitStore),
     );
     const market = createMarketDependencies(config, stockDb.sql);
-    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market };
+    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market, orderConfig: config.orders };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
@@ -220,7 +225,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const indicatorHistory = new IndicatorHistory(stockDb.sql, indicatorCompute, { logger });
     market.afterDailyCandles = (affected) => indicatorHistory.recomputeFrom(affected);
     const stopping = new AbortController();
-    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, signal: stopping.signal });
+    const orderFills = new OrderFillService(userDb.prisma, stockDb.prisma, realtime.bus, config.orders, overrides.orderFillFaults, (err, orderId) =>
+      logger.error({ err, orderId }, 'paper order fill failed; rolled back, retried on a later tick'),
+    );
+    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal });
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
@@ -297,6 +305,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       publishPrice: (update) => publishPrice(realtime.bus, realtime.cache, update),
       jobs,
       scheduler,
+      orderFills,
       rateLimits,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,

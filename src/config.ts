@@ -85,6 +85,16 @@ const environmentSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(50).max(10_000).default(500),
   REDIS_BREAKER_OPEN_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(3_000),
   SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(120_000).default(10_000),
+  // --- paper orders (src/modules/portfolio/matching-engine.ts) ---
+  ORDER_MARKET_MARGIN: z.coerce.number({ message: 'expected a number' }).min(0).max(1).default(0.05),
+  ORDER_TICK_PARTICIPATION: z.coerce.number({ message: 'expected a number' }).gt(0).max(1).default(0.1),
+  ORDER_SLIPPAGE_BASE_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(1),
+  ORDER_SLIPPAGE_IMPACT_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(10_000).default(50),
+  ORDER_SLIPPAGE_MAX_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(10_000).default(100),
+  ORDER_COMMISSION_MODE: z.enum(['per_share', 'bps'], { message: 'expected per_share or bps' }).default('per_share'),
+  ORDER_COMMISSION_PER_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.005),
+  ORDER_COMMISSION_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(5),
+  ORDER_COMMISSION_MINIMUM: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(1),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -161,6 +171,19 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** Peers whose X-Forwarded-For is believed (parsed TRUSTED_PROXIES). */
   trustedProxies: TrustedProxies;
+  /** Paper orders: reservations, liquidity, slippage and commission; see src/modules/portfolio/matching-engine.ts. */
+  orders: OrderConfig;
+}
+
+export interface OrderConfig {
+  /** A market or stop buy reserves last price × (1 + marketMargin) per share. */
+  marketMargin: number;
+  /** Fraction of a tick's volume (shares traded since the previous tick) that paper orders may take from it. */
+  tickParticipation: number;
+  /** Slippage in bps = baseBps + impactBps × sqrt(order quantity / average daily volume), at most maxBps. */
+  slippage: { baseBps: number; impactBps: number; maxBps: number };
+  /** per_share: perShare × shares; bps: bps of the notional; either way at least `minimum` per order. */
+  commission: { mode: 'per_share' | 'bps'; perShare: number; bps: number; minimum: number };
 }
 
 export interface RateLimitConfig {
@@ -281,5 +304,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     redisBreakerOpenMs: e.REDIS_BREAKER_OPEN_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    orders: {
+      marketMargin: e.ORDER_MARKET_MARGIN,
+      tickParticipation: e.ORDER_TICK_PARTICIPATION,
+      slippage: { baseBps: e.ORDER_SLIPPAGE_BASE_BPS, impactBps: e.ORDER_SLIPPAGE_IMPACT_BPS, maxBps: e.ORDER_SLIPPAGE_MAX_BPS },
+      commission: {
+        mode: e.ORDER_COMMISSION_MODE,
+        perShare: e.ORDER_COMMISSION_PER_SHARE,
+        bps: e.ORDER_COMMISSION_BPS,
+        minimum: e.ORDER_COMMISSION_MINIMUM,
+      },
+    },
   };
 }

@@ -24,10 +24,13 @@ import { createPortfolioLoaders, type PortfolioLoaders } from '../modules/portfo
 import { PortfolioService } from '../modules/portfolio/portfolio.service.js';
 import { TradeService } from '../modules/portfolio/trade.service.js';
 import { ImportService } from '../modules/portfolio/import.service.js';
+import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/order.loaders.js';
+import { OrderService } from '../modules/portfolio/order.service.js';
+import type { OrderConfig } from '../config.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
-  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders };
+  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders; orders: OrderLoaders };
   services: {
     stocks: StockService;
     auth: AuthService;
@@ -42,6 +45,7 @@ export interface Context extends RequestContext {
     capital: CapitalService;
     trades: TradeService;
     imports: ImportService;
+    orders: OrderService;
     /** FX rates from the stock database, batched per request. */
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
@@ -60,6 +64,8 @@ export interface ContextDependencies {
   apiKeyVerifier: ApiKeyVerifier;
   /** Market-data ingestion (backfill mutation); see createMarketDependencies. */
   market?: MarketDependencies;
+  /** Paper-order reservations and commissions (config.orders). */
+  orderConfig: OrderConfig;
 }
 
 /**
@@ -73,6 +79,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
+    orders: () => createOrderLoaders(deps.userDb),
   });
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
@@ -89,6 +96,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
     imports: () => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx),
+    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

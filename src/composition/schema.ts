@@ -19,6 +19,7 @@ import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
 import { ImportResolver } from '../modules/portfolio/import.resolver.js';
+import { OrderResolver, PortfolioOrdersResolver } from '../modules/portfolio/order.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -40,6 +41,8 @@ export const resolvers = [
   PortfolioResolver,
   ImportResolver,
   PositionResolver,
+  OrderResolver,
+  PortfolioOrdersResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {

@@ -11,6 +11,7 @@ import { updateFundamentals } from '../modules/stock/fundamentals.sql.js';
 import { isFundamentalsSource, type MarketDataProvider } from '../providers/market-data-provider.js';
 import { activeSymbols, createMarketDataProvider } from '../providers/provider-factory.js';
 import type { EventBus } from '../realtime/event-bus.js';
+import type { OrderFillService } from '../modules/portfolio/order-fill.service.js';
 import { everySeconds, type Job } from './scheduler.js';
 
 export interface MarketJobDependencies {
@@ -21,6 +22,8 @@ export interface MarketJobDependencies {
   cache: Cache;
   bus: EventBus;
   indicatorHistory: IndicatorHistory;
+  /** Paper orders: matched against each batch of ticks once it is stored, DAY orders expired after the close. */
+  orderFills?: OrderFillService;
   /** Aborted when the app closes: a long indicator run stops after its current slice. */
   signal?: AbortSignal;
 }
@@ -53,7 +56,11 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
         const ticks = await source.quotes(await activeSymbols(deps.market.sql));
         const updates = await deps.market.ingest.ingestTicks(ticks, source.name);
         for (const update of updates) await publishPrice(deps.bus, deps.cache, update);
-        return { ticks: ticks.length, published: updates.length };
+        // In this job (not a bus consumer) so that matching runs once across processes, under the job's lock.
+        if (!deps.orderFills) return { ticks: ticks.length, published: updates.length };
+        const expired = await deps.orderFills.expireDue(new Date());
+        const matched = await deps.orderFills.match(ticks);
+        return { ticks: ticks.length, published: updates.length, expiredOrders: expired, fills: matched.fills };
       },
     },
     {

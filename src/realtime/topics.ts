@@ -8,3 +8,6 @@ export const indicatorsCacheKey = (symbol: string) => `indicators:${symbol}`;
 /** How long a cached quote and cached indicators stay valid. */
 export const QUOTE_TTL_SECONDS = 300;
 export const INDICATORS_TTL_SECONDS = 600;
+
+/** Status and fill changes of one portfolio's paper orders (orderUpdated). */
+export const orderTopic = (portfolioId: string) => `orders:${portfolioId}`;
