@@ -1,6 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { getNamedType, isInputObjectType, isObjectType } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { AccessTokens } from '../../src/modules/auth/access-token.js';
 import { signUp, type SignedUpUser } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -25,6 +27,7 @@ let screenerId: string;
 let apiKeyId: string;
 let portfolioId: string;
 let intruderPortfolioId: string;
+let orderId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
@@ -55,6 +58,13 @@ beforeAll(async () => {
   };
   portfolioId = await portfolio(owner, "Owner's book");
   intruderPortfolioId = await portfolio(intruder, "Intruder's book");
+  const order = await t.graphql(
+    `mutation($p: ID!) { placeOrder(input: { portfolioId: $p, symbol: "AAPL", side: BUY, quantity: 1, type: LIMIT, limitPrice: 1, timeInForce: GTC }) { id } }`,
+    { p: portfolioId },
+    owner.headers,
+  );
+  expect(order.errors).toBeUndefined();
+  orderId = order.data!.placeOrder.id;
   apiKeyId = made.data!.createApiKey.apiKey.id;
 });
 afterAll(() => t?.close());
@@ -167,7 +177,8 @@ describe('refresh token reuse', () => {
  * Every argument of type ID in the schema, as Type.field.argument, with what it names.
  * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
  */
-const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio'; query: string; variables: (id: string) => Record<string, unknown> }> = {
+/** `ws`: a subscription, attacked over graphql-ws (HTTP refuses subscriptions). */
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio' | 'order'; query: string; variables: (id: string) => Record<string, unknown>; ws?: true }> = {
   'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
   'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
@@ -178,6 +189,13 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
   'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
   'Query.portfolio.id': { kind: 'portfolio', query: `query($id: ID!) { portfolio(id: $id) { name cash } }`, variables: (id) => ({ id }) },
+  'Mutation.cancelOrder.id': { kind: 'order', query: `mutation($id: ID!) { cancelOrder(id: $id) { status } }`, variables: (id) => ({ id }) },
+  'PlaceOrderInput.portfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!) { placeOrder(input: { portfolioId: $id, symbol: "AAPL", side: BUY, quantity: 1, type: LIMIT, limitPrice: 1 }) { id } }`,
+    variables: (id) => ({ id }),
+  },
+  'Subscription.orderUpdated.portfolioId': { kind: 'portfolio', ws: true, query: `subscription($id: ID!) { orderUpdated(portfolioId: $id) { id } }`, variables: (id) => ({ id }) },
   'Mutation.importActivities.portfolioId': {
     kind: 'portfolio',
     query: `mutation($id: ID!, $csv: String!) { importActivities(portfolioId: $id, csv: $csv) { __typename } }`,
@@ -208,11 +226,23 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
 /** ID-typed input fields that name shared catalogue rows, not anything a user owns. */
 const CATALOGUE_IDS = new Set(['NumericCriterionInput.filterId', 'CategoricalCriterionInput.filterId']);
 
+/** The first result (or the errors) of a subscription over graphql-ws, shaped like an HTTP result. */
+async function subscribeOnce(query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<{ data?: unknown; errors?: readonly any[] }> {
+  const client = createClient({ url: t.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: headers.authorization } });
+  try {
+    return await new Promise((resolve, reject) => {
+      client.subscribe({ query, variables }, { next: (value) => resolve({ data: value.data ?? null, errors: value.errors }), error: (e) => (Array.isArray(e) ? resolve({ data: null, errors: e }) : reject(e)), complete: () => undefined });
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
 async function ownerState() {
   const { data, errors } = await t.graphql(
     `query($c: ID!, $s: ID!, $p: ID!) {
       collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name }
-      portfolio(id: $p) { name cash positions { symbol } }
+      portfolio(id: $p) { name cash positions { symbol } orders(first: 5) { edges { node { status } } } }
     }`,
     { c: collectionId, s: screenerId, p: portfolioId },
     owner.headers,
@@ -225,7 +255,7 @@ const ORIGINAL = {
   customScreener: { name: "Owner's screener" },
   myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
   apiKeys: [{ name: "Owner's key" }],
-  portfolio: { name: "Owner's book", cash: 1000, positions: [] },
+  portfolio: { name: "Owner's book", cash: 1000, positions: [], orders: { edges: [{ node: { status: 'NEW' } }] } },
 };
 
 describe('a signed-in user reaching for another user’s objects (IDOR)', () => {
@@ -248,9 +278,10 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
-    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId }[operation.kind];
-    const foreign = await t.graphql(operation.query, operation.variables(ownerId), intruder.headers);
-    const unknown = await t.graphql(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
+    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId, order: orderId }[operation.kind];
+    const run = operation.ws ? subscribeOnce : t.graphql.bind(t);
+    const foreign = await run(operation.query, operation.variables(ownerId), intruder.headers);
+    const unknown = await run(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
     expect(foreign.data).toBeNull();
     expect(foreign.errors).toHaveLength(1);
     expect(foreign.errors![0]!.extensions!.code).toBe('NOT_FOUND');
