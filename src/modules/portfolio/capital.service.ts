@@ -6,6 +6,7 @@ import { BadUserInputError } from '../../graphql/errors.js';
 import { requireRate, type FxRates } from './fx-rates.js';
 import { appendCash, BOOK_TRANSACTION, latestCash, lockPortfolios, type Tx } from './ledger.js';
 import { minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
+import { assertUnreserved } from './order.sql.js';
 import type { PortfolioService } from './portfolio.service.js';
 import type { Portfolio } from './portfolio.type.js';
 import type { CashMovement, TransferCash } from './portfolio.validation.js';
@@ -50,6 +51,7 @@ export class CapitalService {
       const requestId = await this.claim(tx, viewer.accountId, input.idempotencyKey, operation, args);
       if (!requestId) return;
       const before = await latestCash(tx, portfolio.id, currency);
+      if (operation === 'WITHDRAWAL') await assertUnreserved(tx, portfolio.id, currency, before, input.amount);
       await appendCash(
         tx,
         {
@@ -81,6 +83,7 @@ export class CapitalService {
       const tradeDate = newYorkDate(new Date());
       const fromBefore = await latestCash(tx, from.id, from.baseCurrency);
       const toBefore = await latestCash(tx, to.id, to.baseCurrency);
+      await assertUnreserved(tx, from.id, from.baseCurrency, fromBefore, input.amount);
       await appendCash(tx, { portfolioId: from.id, currency: from.baseCurrency, delta: input.amount.negated(), reason: 'TRANSFER_OUT', tradeDate, requestId }, fromBefore);
       await appendCash(tx, { portfolioId: to.id, currency: to.baseCurrency, delta: received, reason: 'TRANSFER_IN', tradeDate, requestId }, toBefore);
     }, BOOK_TRANSACTION);

@@ -7,6 +7,7 @@ import type { FxRates } from './fx-rates.js';
 import { cashAmount, parseActivities, type ActivitySide, type LineError, type ParsedActivity } from './import.validation.js';
 import { appendCash, latestCash, lockPortfolios, type LockedPortfolio, type Tx } from './ledger.js';
 import { minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
+import { assertUnreserved } from './order.sql.js';
 import { readPortfolioStates } from './portfolio-state.sql.js';
 import type { PortfolioService } from './portfolio.service.js';
 import type { ImportReport } from './import.type.js';
@@ -181,6 +182,7 @@ export class ImportService {
         cash = await appendCash(tx, { ...entry, delta: amount, reason: 'DEPOSIT' }, cash);
         break;
       case 'WITHDRAWAL':
+        await assertUnreserved(tx, portfolio.id, currency, cash, amount);
         cash = await appendCash(tx, { ...entry, delta: amount.negated(), reason: 'WITHDRAWAL' }, cash);
         break;
       case 'FEE':

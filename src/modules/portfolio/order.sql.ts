@@ -1,6 +1,9 @@
+import type { Decimal } from 'decimal.js';
 import { Prisma } from '../../generated/user/client.js';
 import type { UserClient } from '../../db/database.js';
+import { InsufficientFundsError } from '../../graphql/errors.js';
 import type { Tx } from './ledger.js';
+import { dec } from './money.js';
 
 type Num = { toString(): string };
 
@@ -79,6 +82,18 @@ export async function readOpenOrders(db: UserClient, symbols: readonly string[])
     FROM orders o JOIN portfolio p ON p.id = o.portfolio_id
     WHERE o.stock_symbol = ANY(${[...symbols]}::varchar[]) AND o.status IN ('NEW', 'PARTIALLY_FILLED')
     ORDER BY o.created_at, o.id`;
+}
+
+/**
+ * Refuses to take `amount` out of `balance` when open buy orders hold part of it: a withdrawal or transfer must not
+ * spend the cash an accepted order was promised (it would be REJECTED when it fills). Call under the portfolio lock.
+ */
+export async function assertUnreserved(tx: Tx, portfolioId: string, currency: string, balance: Decimal, amount: Decimal): Promise<void> {
+  const reserved = dec(await reservedCash(tx, portfolioId, currency));
+  if (reserved.isZero() || balance.minus(reserved).gte(amount)) return;
+  throw new InsufficientFundsError(
+    `Insufficient funds: ${currency} cash is ${balance.toFixed()}, of which ${reserved.toFixed()} is reserved by open buy orders; this needs ${amount.toFixed()}`,
+  );
 }
 
 /** Cash held by the portfolio's open buy orders in one currency (read under the portfolio lock). */

@@ -9,7 +9,7 @@ import { readPortfolioStates } from '../../../src/modules/portfolio/portfolio-st
 import { orderTopic } from '../../../src/realtime/topics.js';
 import { signUp, type SignedUpUser } from '../../support/accounts.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { CREATE, DEPOSIT, RECORD } from './operations.js';
+import { CREATE, DEPOSIT, RECORD, TRANSFER, WITHDRAW } from './operations.js';
 import { CANCEL, ORDER_UPDATED, ORDERS, PLACE } from './order-operations.js';
 
 const MARKET = readFileSync(new URL('./fixtures/market.sql', import.meta.url), 'utf8');
@@ -169,6 +169,28 @@ describe('placeOrder', () => {
     expect((await fails(CANCEL, { id: order.id }, mallory)).extensions!.code).toBe('NOT_FOUND');
     expect((await fails(CANCEL, { id: randomUUID() }, mallory)).extensions!.code).toBe('NOT_FOUND');
     expect((await t.graphql(PLACE, { input: { portfolioId: id, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MARKET' } })).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('cash an open buy order holds', () => {
+  it('cannot be withdrawn or transferred away until the order is canceled', async () => {
+    const id = await funded(1000);
+    const other = await funded(1);
+    const order = await place(id, { type: 'LIMIT', limitPrice: 100, quantity: 5, timeInForce: 'GTC' });
+    expect(order.reservedAmount).toBe(501); // 5 × 100 + the 1.00 minimum commission
+    const withdraw = (amount: number) => t.graphql(WITHDRAW, { input: { portfolioId: id, amount, idempotencyKey: randomUUID() } }, ada.headers);
+    const refused = await withdraw(500);
+    expect(refused.errors![0]).toMatchObject({
+      message: 'Insufficient funds: USD cash is 1000, of which 501 is reserved by open buy orders; this needs 500',
+      extensions: { code: 'INSUFFICIENT_FUNDS' },
+    });
+    const transfer = await t.graphql(TRANSFER, { input: { fromPortfolioId: id, toPortfolioId: other, amount: 500, idempotencyKey: randomUUID() } }, ada.headers);
+    expect(transfer.errors![0]!.extensions!.code).toBe('INSUFFICIENT_FUNDS');
+    expect((await withdraw(499)).errors).toBeUndefined();
+    expect((await books(id)).cash.toNumber()).toBe(501);
+    await ok(CANCEL, { id: order.id });
+    expect((await withdraw(501)).errors).toBeUndefined();
+    expect((await books(id)).cash.toNumber()).toBe(0);
   });
 });
 
