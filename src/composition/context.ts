@@ -23,10 +23,13 @@ import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
 import { createPortfolioLoaders, type PortfolioLoaders } from '../modules/portfolio/portfolio.loaders.js';
 import { PortfolioService } from '../modules/portfolio/portfolio.service.js';
 import { TradeService } from '../modules/portfolio/trade.service.js';
+import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
+import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
+import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
-  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders };
+  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders; analytics: AnalyticsLoaders };
   services: {
     stocks: StockService;
     auth: AuthService;
@@ -40,6 +43,10 @@ export interface Context extends RequestContext {
     portfolios: PortfolioService;
     capital: CapitalService;
     trades: TradeService;
+    /** Performance, risk and allocation (issue 10, part 9). */
+    analytics: AnalyticsService;
+    /** portfolioValueUpdated streams. */
+    portfolioValues: PortfolioValueService;
     /** FX rates from the stock database, batched per request. */
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
@@ -58,6 +65,8 @@ export interface ContextDependencies {
   apiKeyVerifier: ApiKeyVerifier;
   /** Market-data ingestion (backfill mutation); see createMarketDependencies. */
   market?: MarketDependencies;
+  /** Risk-free rate and the live value throttle; defaults when absent. */
+  analytics?: AnalyticsConfig & { valueThrottleMs?: number };
 }
 
 /**
@@ -71,6 +80,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
+    analytics: () => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   });
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
@@ -86,6 +96,8 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
     capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx),
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
+    analytics: () => new AnalyticsService(loaders, services.fx, deps.analytics),
+    portfolioValues: () => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

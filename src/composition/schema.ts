@@ -18,6 +18,8 @@ import { StockConnectionResolver, StockResolver } from '../modules/stock/stock.r
 import { QuoteResolver } from '../modules/stock/quote.resolver.js';
 import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver.js';
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
+import { PortfolioAnalyticsResolver } from '../modules/portfolio/analytics.resolver.js';
+import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -38,6 +40,8 @@ export const resolvers = [
   BackfillResolver,
   PortfolioResolver,
   PositionResolver,
+  PortfolioAnalyticsResolver,
+  PortfolioValueResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {
