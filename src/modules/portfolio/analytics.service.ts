@@ -9,7 +9,7 @@ import { dailyReturns, moneyWeightedReturn, timeWeightedReturn, totalReturn, typ
 import type { PortfolioLoaders } from './portfolio.loaders.js';
 import type { Portfolio } from './portfolio.type.js';
 import { annualisedVolatility, beta, correlation, historicalVaR95, maxDrawdown, sharpeRatio, sortinoRatio } from './risk-math.js';
-import { closesAt, currenciesOfHistory, rebuildDayValues, seriesDates, symbolsOf, type PerformanceRange } from './value-history.js';
+import { anchorOf, closesAt, currenciesOfHistory, rebuildDayValues, seriesDates, symbolsOf, type PerformanceRange } from './value-history.js';
 
 export type AllocationKey = 'SECTOR' | 'SYMBOL' | 'CURRENCY' | 'ASSET_CLASS';
 
@@ -30,6 +30,9 @@ export function assetClassOf(_stock: { symbol: string } | null): string {
 }
 
 export const CASH_KEY = 'CASH';
+
+/** MAX reads every close there is. */
+const EARLIEST_CLOSE = '1900-01-01';
 
 interface RangeData {
   days: DayValue[];
@@ -142,7 +145,9 @@ export class AnalyticsService {
     const history = await this.loaders.analytics.historyById.load(portfolio.id);
     const dates = seriesDates(history, range, today);
     if (!dates) return null;
-    const closes = this.loaders.analytics.closesSince(dates[0]!);
+    // Keyed by the range's own anchor, not the portfolio's (clipped to its inception), so the closes of
+    // every portfolio asked in one operation come from one statement.
+    const closes = this.loaders.analytics.closesSince(anchorOf(range, today) ?? EARLIEST_CLOSE);
     const symbols = symbolsOf(history);
     const [closeList, benchmarkCloses, valuation, benchmarkQuote] = await Promise.all([
       closes.loadMany(symbols),
