@@ -142,12 +142,13 @@ export class AnalyticsService {
     if (!benchmarkStock) throw new BadUserInputError(`benchmark: unknown symbol ${benchmark}`);
     const now = this.now();
     const today = newYorkDate(now);
-    const history = await this.loaders.analytics.historyById.load(portfolio.id);
+    // Keyed by the range's own anchor, not the portfolio's (clipped to its inception), so the books and
+    // closes of every portfolio asked in one operation come from one statement each.
+    const from = anchorOf(range, today) ?? EARLIEST_CLOSE;
+    const history = await this.loaders.analytics.historySince(from).load(portfolio.id);
     const dates = seriesDates(history, range, today);
     if (!dates) return null;
-    // Keyed by the range's own anchor, not the portfolio's (clipped to its inception), so the closes of
-    // every portfolio asked in one operation come from one statement.
-    const closes = this.loaders.analytics.closesSince(anchorOf(range, today) ?? EARLIEST_CLOSE);
+    const closes = this.loaders.analytics.closesSince(from);
     const symbols = symbolsOf(history);
     const [closeList, benchmarkCloses, valuation, benchmarkQuote] = await Promise.all([
       closes.loadMany(symbols),

@@ -46,7 +46,7 @@ export async function writeEodSnapshots(userDb: UserClient, stockDb: StockClient
     if (page.length === 0) return report;
     after = page[page.length - 1]!.id;
     const ids = page.map((p) => p.id);
-    const histories = await readBookHistories(userDb, ids);
+    const histories = await readBookHistories(userDb, ids, previous);
     const symbols = [...new Set([...histories.values()].flatMap(symbolsOf))];
     const closes = await readDayCloses(stockDb, symbols, previous);
     const costs = await userDb.$queryRaw<CostRow[]>`

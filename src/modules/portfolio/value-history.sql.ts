@@ -49,24 +49,29 @@ export const FLOW_REASONS = ['DEPOSIT', 'WITHDRAWAL', 'TRANSFER_IN', 'TRANSFER_O
  * a trade recorded today for last month belongs to last month, so the
  * balances are rebuilt as running sums of deltas, never read from `balance`.
  */
-export async function readBookHistories(db: Queryable, portfolioIds: readonly string[]): Promise<Map<string, BookHistory>> {
+export async function readBookHistories(db: Queryable, portfolioIds: readonly string[], from = '1900-01-01'): Promise<Map<string, BookHistory>> {
   const ids = [...portfolioIds];
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error(`not a date: ${from}`);
+  // Everything before `from` folds into one opening day (the day before it): a short range over a long
+  // history reads one row per symbol and currency for the past, not one per past trade date.
+  const opening = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const day = (column: string) => Prisma.raw(`CASE WHEN ${column} < '${from}'::date THEN '${opening}'::date ELSE ${column} END`);
   const rows = await db.$queryRaw<HistoryRow[]>(Prisma.sql`
-    SELECT 'cash' AS kind, portfolio_id::text, trade_date::text AS date, currency AS key, currency,
+    SELECT 'cash' AS kind, portfolio_id::text, (${day('trade_date')})::text AS date, currency AS key, currency,
            SUM(delta) AS a,
            COALESCE(SUM(delta) FILTER (WHERE reason::text IN ('DEPOSIT', 'WITHDRAWAL', 'TRANSFER_IN', 'TRANSFER_OUT')), 0) AS b,
            NULL::numeric AS c, NULL::numeric AS d
     FROM cash_equity_book WHERE portfolio_id = ANY(${ids}::uuid[])
-    GROUP BY portfolio_id, trade_date, currency
+    GROUP BY portfolio_id, ${day('trade_date')}, currency
     UNION ALL
-    SELECT 'trade', portfolio_id::text, trade_date::text, stock_symbol, MIN(currency),
+    SELECT 'trade', portfolio_id::text, (${day('trade_date')})::text, stock_symbol, MIN(currency),
            SUM(CASE WHEN side::text = 'BUY' THEN quantity ELSE -quantity END),
            (array_agg(exec_price ORDER BY executed_at DESC, id DESC))[1], NULL, NULL
     FROM trade_execution_log WHERE portfolio_id = ANY(${ids}::uuid[])
-    GROUP BY portfolio_id, trade_date, stock_symbol
+    GROUP BY portfolio_id, ${day('trade_date')}, stock_symbol
     UNION ALL
     SELECT 'pnl', portfolio_id::text, date::text, '', NULL, portfolio_value, cash, invested, day_pnl
-    FROM pnl_book WHERE portfolio_id = ANY(${ids}::uuid[])
+    FROM pnl_book WHERE portfolio_id = ANY(${ids}::uuid[]) AND date >= ${from}::date
     ORDER BY 3`);
   const histories = new Map<string, BookHistory>(ids.map((id) => [id, { days: [], snapshots: new Map() }]));
   const dayIndex = new Map<string, Map<string, BookDay>>(ids.map((id) => [id, new Map()]));

@@ -69,6 +69,16 @@ describe('Portfolio.performance', () => {
     expect(performance.benchmarkReturn).toBeCloseTo(515.04849 / 500 - 1, 9);
   });
 
+  it('starts a short range at its anchor, with everything before folded into the opening value', async () => {
+    const { performance } = (await ok(PERFORMANCE, { id: worked, range: 'ONE_DAY' })).portfolio;
+    // ONE_DAY: from the previous session's close (d3: 10,070) to today (8,200 after the 2,000 withdrawal).
+    expect(performance.series).toEqual([{ date: d.d3, value: 10_070 }, { date: d.today, value: 8_200 }]);
+    expect(performance.timeWeightedReturn).toBeCloseTo(130 / 8_070, 9);
+    // gain = 8,200 − 10,070 + 2,000 = 130 over a start of 10,070 (no inflows)
+    expect(performance.totalReturn).toBeCloseTo(130 / 10_070, 9);
+    expect(performance.benchmarkReturn).toBeCloseTo(0.02, 9);
+  });
+
   it('gives risk of the daily returns against the benchmark', async () => {
     const { risk } = (await ok(PERFORMANCE, { id: worked, range: 'ONE_MONTH', benchmark: 'spy' })).portfolio;
     expect(risk.volatility).toBeCloseTo(sd(R) * Math.sqrt(252), 8);
