@@ -9,8 +9,8 @@ export interface BookDay {
   cash: Map<string, Decimal>;
   /** External flows per currency: deposits, withdrawals and transfers (trades, fees, dividends and FX are not flows). */
   flows: Map<string, Decimal>;
-  /** Net traded quantity per symbol, with the listing currency and the day's last execution price. */
-  trades: Map<string, { currency: string; quantity: Decimal; lastPrice: Decimal }>;
+  /** Net traded quantity per symbol, with the listing currency and the day's volume-weighted execution price (a hash aggregate: an ordered "last price" sorted 100,000 rows on disk). */
+  trades: Map<string, { currency: string; quantity: Decimal; dayPrice: Decimal }>;
 }
 
 export interface PnlSnapshot {
@@ -66,7 +66,7 @@ export async function readBookHistories(db: Queryable, portfolioIds: readonly st
     UNION ALL
     SELECT 'trade', portfolio_id::text, (${day('trade_date')})::text, stock_symbol, MIN(currency),
            SUM(CASE WHEN side::text = 'BUY' THEN quantity ELSE -quantity END),
-           (array_agg(exec_price ORDER BY executed_at DESC, id DESC))[1], NULL, NULL
+           SUM(quantity * exec_price) / SUM(quantity), NULL, NULL
     FROM trade_execution_log WHERE portfolio_id = ANY(${ids}::uuid[])
     GROUP BY portfolio_id, ${day('trade_date')}, stock_symbol
     UNION ALL
@@ -94,7 +94,7 @@ export async function readBookHistories(db: Queryable, portfolioIds: readonly st
       day.cash.set(currency, dec(row.a));
       if (!dec(row.b!).isZero()) day.flows.set(currency, dec(row.b!));
     } else {
-      day.trades.set(row.key, { currency, quantity: dec(row.a), lastPrice: dec(row.b!) });
+      day.trades.set(row.key, { currency, quantity: dec(row.a), dayPrice: dec(row.b!) });
     }
   }
   return histories;

@@ -96,14 +96,14 @@ export interface ValuationInputs {
 /**
  * The value at each date's close, rebuilt from the books: cash is the running
  * sum of cash deltas; each position is its running quantity at the DAY close
- * on or before the date (the last execution price when the symbol has no
- * close yet). Where `known` has a value for a date (pnl_book, live) it wins.
+ * on or before the date (the latest day's average execution price when the
+ * symbol has no close yet). Where `known` has a value for a date (pnl_book, live) it wins.
  * Each date's flow is the sum of the external flows booked after the previous
  * date up to it, so a weekend deposit counts at the start of Monday.
  */
 export function rebuildDayValues(history: BookHistory, dates: readonly string[], inputs: ValuationInputs): (DayValue & { cash: Decimal })[] {
   const cash = new Map<string, Decimal>();
-  const positions = new Map<string, { currency: string; quantity: Decimal; lastPrice: Decimal }>();
+  const positions = new Map<string, { currency: string; quantity: Decimal; dayPrice: Decimal }>();
   const lastClose = new Map<string, Decimal>();
   const closeDates = new Map([...inputs.closes].map(([symbol, byDate]) => [symbol, [...byDate.keys()].sort()] as const));
   const closeCursor = new Map<string, number>();
@@ -118,7 +118,7 @@ export function rebuildDayValues(history: BookHistory, dates: readonly string[],
       if (out.length > 0) for (const [currency, amount] of day.flows) flow = flow.plus(amount.mul(rate(currency)));
       for (const [symbol, trade] of day.trades) {
         const held = positions.get(symbol);
-        positions.set(symbol, { currency: trade.currency, quantity: (held?.quantity ?? ZERO).plus(trade.quantity), lastPrice: trade.lastPrice });
+        positions.set(symbol, { currency: trade.currency, quantity: (held?.quantity ?? ZERO).plus(trade.quantity), dayPrice: trade.dayPrice });
       }
     }
     for (const [symbol, sorted] of closeDates) {
@@ -131,7 +131,7 @@ export function rebuildDayValues(history: BookHistory, dates: readonly string[],
     let value = cashValue;
     for (const [symbol, held] of positions) {
       if (held.quantity.isZero()) continue;
-      value = value.plus(held.quantity.mul(lastClose.get(symbol) ?? held.lastPrice).mul(rate(held.currency)));
+      value = value.plus(held.quantity.mul(lastClose.get(symbol) ?? held.dayPrice).mul(rate(held.currency)));
     }
     out.push({ date, value: inputs.known.get(date) ?? value, flow, cash: cashValue });
   }
