@@ -43,6 +43,7 @@ import { createMarketDependencies } from './modules/market/backfill.service.js';
 import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
 import { OrderFillService, type OrderFillFaults } from './modules/portfolio/order-fill.service.js';
+import { portfolioJobs } from './jobs/portfolio-jobs.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
 import { connectRedis } from './redis.js';
 import { IndicatorHistory } from './modules/indicator/indicator-history.js';
@@ -216,7 +217,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new LoginThrottle(config.rateLimits, limitStore),
     );
     const market = createMarketDependencies(config, stockDb.sql);
-    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market, orderConfig: config.orders };
+    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market, orderConfig: config.orders, analytics: config.analytics };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
@@ -228,7 +229,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const orderFills = new OrderFillService(userDb.prisma, stockDb.prisma, realtime.bus, config.orders, overrides.orderFillFaults, (err, orderId) =>
       logger.error({ err, orderId }, 'paper order fill failed; rolled back, retried on a later tick'),
     );
-    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal });
+    const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal }).concat(
+      portfolioJobs({ userDb: userDb.prisma, stockDb: stockDb.prisma }),
+    );
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.

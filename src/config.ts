@@ -66,6 +66,9 @@ const environmentSchema = z.object({
     .default('https://query1.finance.yahoo.com'),
   MARKET_TICK_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(3_600).default(5),
   CSV_IMPORT_DIR: z.string().min(1).default('./data/imports'),
+  // --- Portfolio analytics (issue 10, parts 9-11) ---
+  RISK_FREE_RATE: z.coerce.number({ message: 'expected a number such as 0.04' }).min(-0.1).max(1).default(0.04),
+  PORTFOLIO_VALUE_THROTTLE_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(50).max(60_000).default(1_000),
   // --- Indicator history and worker threads (issue 9) ---
   INDICATOR_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(16).default(1),
   INDICATOR_HISTORY_ON_START: booleanFlag.optional(),
@@ -149,6 +152,8 @@ export interface Config {
   marketTickSeconds: number;
   /** The only folder CSV backfills may read from (the backfill mutation's csvPath is relative to it). */
   csvImportDir: string;
+  /** Annual risk-free rate for Sharpe and Sortino; the least gap between two portfolioValueUpdated pushes. */
+  analytics: { riskFreeRate: number; valueThrottleMs: number };
   // --- faults and shutdown ---
   /** Longest wait for a free pooled connection (or a new one) before SERVICE_UNAVAILABLE. */
   dbAcquireTimeoutMs: number;
@@ -295,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     yahooBaseUrl: e.YAHOO_BASE_URL,
     marketTickSeconds: e.MARKET_TICK_SECONDS,
     csvImportDir: e.CSV_IMPORT_DIR,
+    analytics: { riskFreeRate: e.RISK_FREE_RATE, valueThrottleMs: e.PORTFOLIO_VALUE_THROTTLE_MS },
     // --- Indicator history and worker threads (issue 9) ---
     indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
     rateLimits: rateLimitConfig(e),

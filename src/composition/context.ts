@@ -28,9 +28,22 @@ import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/orde
 import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
 
+import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
+import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
+import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
+
+
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
 export interface Context extends RequestContext {
-  loaders: { stock: StockLoaders; collection: CollectionLoaders; screener: ScreenerLoaders; indicator: IndicatorLoaders; portfolio: PortfolioLoaders; orders: OrderLoaders };
+  loaders: {
+    stock: StockLoaders;
+    collection: CollectionLoaders;
+    screener: ScreenerLoaders;
+    indicator: IndicatorLoaders;
+    portfolio: PortfolioLoaders;
+    orders: OrderLoaders;
+    analytics: AnalyticsLoaders;
+  };
   services: {
     stocks: StockService;
     auth: AuthService;
@@ -46,6 +59,10 @@ export interface Context extends RequestContext {
     trades: TradeService;
     imports: ImportService;
     orders: OrderService;
+    /** Performance, risk and allocation (issue 10, part 9). */
+    analytics: AnalyticsService;
+    /** portfolioValueUpdated streams. */
+    portfolioValues: PortfolioValueService;
     /** FX rates from the stock database, batched per request. */
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
@@ -66,6 +83,8 @@ export interface ContextDependencies {
   market?: MarketDependencies;
   /** Paper-order reservations and commissions (config.orders). */
   orderConfig: OrderConfig;
+  /** Risk-free rate and the live value throttle; defaults when absent. */
+  analytics?: AnalyticsConfig & { valueThrottleMs?: number };
 }
 
 /**
@@ -80,6 +99,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     indicator: () => createIndicatorLoaders(services.indicators),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
     orders: () => createOrderLoaders(deps.userDb),
+    analytics: () => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   });
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
@@ -97,6 +117,8 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio),
     imports: () => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx),
     orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
+    analytics: () => new AnalyticsService(loaders, services.fx, deps.analytics),
+    portfolioValues: () => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   });
   return { ...auth, requestId, loaders, services };

@@ -20,6 +20,8 @@ import { StockIndicatorsResolver } from '../modules/indicator/indicator.resolver
 import { PortfolioResolver, PositionResolver } from '../modules/portfolio/portfolio.resolver.js';
 import { ImportResolver } from '../modules/portfolio/import.resolver.js';
 import { OrderResolver, PortfolioOrdersResolver } from '../modules/portfolio/order.resolver.js';
+import { PortfolioAnalyticsResolver } from '../modules/portfolio/analytics.resolver.js';
+import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -43,6 +45,8 @@ export const resolvers = [
   PositionResolver,
   OrderResolver,
   PortfolioOrdersResolver,
+  PortfolioAnalyticsResolver,
+  PortfolioValueResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {
