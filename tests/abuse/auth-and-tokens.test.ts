@@ -196,6 +196,12 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
     variables: (id) => ({ id }),
   },
   'Subscription.orderUpdated.portfolioId': { kind: 'portfolio', ws: true, query: `subscription($id: ID!) { orderUpdated(portfolioId: $id) { id } }`, variables: (id) => ({ id }) },
+  'Subscription.portfolioValueUpdated.portfolioId': {
+    kind: 'portfolio',
+    ws: true,
+    query: `subscription($id: ID!) { portfolioValueUpdated(portfolioId: $id) { totalValue } }`,
+    variables: (id) => ({ id }),
+  },
   'Mutation.importActivities.portfolioId': {
     kind: 'portfolio',
     query: `mutation($id: ID!, $csv: String!) { importActivities(portfolioId: $id, csv: $csv) { __typename } }`,
