@@ -11,3 +11,5 @@ export const INDICATORS_TTL_SECONDS = 600;
 
 /** Status and fill changes of one portfolio's paper orders (orderUpdated). */
 export const orderTopic = (portfolioId: string) => `orders:${portfolioId}`;
+/** Fired after a commit changed a portfolio's books (fill, trade, cash, import), so live values are recomputed. */
+export const portfolioTopic = (portfolioId: string) => `portfolio:${portfolioId}`;

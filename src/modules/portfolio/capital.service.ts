@@ -6,7 +6,9 @@ import { BadUserInputError } from '../../graphql/errors.js';
 import { requireRate, type FxRates } from './fx-rates.js';
 import { appendCash, BOOK_TRANSACTION, latestCash, lockPortfolios, type Tx } from './ledger.js';
 import { minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
+import type { EventBus } from '../../realtime/event-bus.js';
 import { assertUnreserved } from './order.sql.js';
+import { announcePortfolioChange } from './portfolio-changes.js';
 import type { PortfolioService } from './portfolio.service.js';
 import type { Portfolio } from './portfolio.type.js';
 import type { CashMovement, TransferCash } from './portfolio.validation.js';
@@ -31,6 +33,7 @@ export class CapitalService {
     private readonly db: UserClient,
     private readonly portfolios: PortfolioService,
     private readonly fx: FxRates,
+    private readonly bus?: EventBus,
   ) {}
 
   deposit(viewer: Viewer, input: CashMovement): Promise<Portfolio> {
@@ -65,6 +68,7 @@ export class CapitalService {
         before,
       );
     }, BOOK_TRANSACTION);
+    await announcePortfolioChange(this.bus, [portfolio.id]);
     return this.portfolios.reload(viewer, portfolio.id);
   }
 
@@ -87,6 +91,7 @@ export class CapitalService {
       await appendCash(tx, { portfolioId: from.id, currency: from.baseCurrency, delta: input.amount.negated(), reason: 'TRANSFER_OUT', tradeDate, requestId }, fromBefore);
       await appendCash(tx, { portfolioId: to.id, currency: to.baseCurrency, delta: received, reason: 'TRANSFER_IN', tradeDate, requestId }, toBefore);
     }, BOOK_TRANSACTION);
+    await announcePortfolioChange(this.bus, [from.id, to.id]);
     return Promise.all([this.portfolios.reload(viewer, from.id), this.portfolios.reload(viewer, to.id)]);
   }
 

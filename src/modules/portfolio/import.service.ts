@@ -7,7 +7,9 @@ import type { FxRates } from './fx-rates.js';
 import { cashAmount, parseActivities, type ActivitySide, type LineError, type ParsedActivity } from './import.validation.js';
 import { appendCash, latestCash, lockPortfolios, type LockedPortfolio, type Tx } from './ledger.js';
 import { minorUnit, newYorkDate, toCurrencyUnit } from './money.js';
+import type { EventBus } from '../../realtime/event-bus.js';
 import { assertUnreserved } from './order.sql.js';
+import { announcePortfolioChange } from './portfolio-changes.js';
 import { readPortfolioStates } from './portfolio-state.sql.js';
 import type { PortfolioService } from './portfolio.service.js';
 import type { ImportReport } from './import.type.js';
@@ -47,6 +49,7 @@ export class ImportService {
     private readonly portfolios: PortfolioService,
     private readonly stocks: StockService,
     private readonly fx: FxRates,
+    private readonly bus?: EventBus,
   ) {}
 
   async importActivities(viewer: Viewer, args: { portfolioId: string; csv: string; dryRun: boolean; strict: boolean }): Promise<ImportReport> {
@@ -85,7 +88,10 @@ export class ImportService {
       if (!(error instanceof Rollback)) throw error;
     }
     // Later fields of this operation read the books afresh.
-    if (committed) await this.portfolios.reload(viewer, portfolio.id);
+    if (committed) {
+      await announcePortfolioChange(this.bus, [portfolio.id]);
+      await this.portfolios.reload(viewer, portfolio.id);
+    }
     errors.sort((a, b) => a.line - b.line);
     return {
       dryRun: args.dryRun,

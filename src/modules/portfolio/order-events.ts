@@ -1,5 +1,6 @@
 import type { EventBus } from '../../realtime/event-bus.js';
 import { orderTopic } from '../../realtime/topics.js';
+import { announcePortfolioChange } from './portfolio-changes.js';
 import { toFloat, toFloatOrNull } from '../../lib/numbers.js';
 import type { Tx } from './ledger.js';
 import { OrderStatus, OrderType, TimeInForce, type Order } from './order.type.js';
@@ -57,6 +58,7 @@ export async function recordTradingEvent(tx: Tx, row: OrderRow, type: TradingEve
 export async function publishOrder(bus: EventBus, order: Order, onError?: (error: unknown) => void): Promise<void> {
   try {
     await bus.publish(orderTopic(order.portfolioId), order);
+    if (order.filledQuantity > 0) await announcePortfolioChange(bus, [order.portfolioId]);
   } catch (error) {
     onError?.(error);
   }

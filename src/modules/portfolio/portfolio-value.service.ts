@@ -1,15 +1,12 @@
 import type { ContextDependencies } from '../../composition/context.js';
 import type { Viewer } from '../../graphql/auth.js';
-import { priceTopic } from '../../realtime/topics.js';
+import { portfolioTopic, priceTopic } from '../../realtime/topics.js';
 import { createStockLoaders } from '../stock/stock.loaders.js';
 import type { PortfolioValue } from './analytics.type.js';
 import { StockDbFxRates } from './fx-rates.js';
 import { createPortfolioLoaders } from './portfolio.loaders.js';
 import type { PortfolioService } from './portfolio.service.js';
 import type { Portfolio } from './portfolio.type.js';
-
-/** Bus topic a writer may publish on after changing a portfolio's books (fills, cash), so its live value is recomputed. */
-export const portfolioTopic = (portfolioId: string) => `portfolio:${portfolioId}`;
 
 export const DEFAULT_VALUE_THROTTLE_MS = 1_000;
 

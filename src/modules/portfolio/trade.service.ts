@@ -11,6 +11,8 @@ import { bookTrade } from './trade-booking.js';
 import type { PortfolioLoaders } from './portfolio.loaders.js';
 import type { PortfolioService } from './portfolio.service.js';
 import { OrderSide, TradeSource, type Trade, type TradeConnection } from './portfolio.type.js';
+import type { EventBus } from '../../realtime/event-bus.js';
+import { announcePortfolioChange } from './portfolio-changes.js';
 import type { RecordTrade } from './portfolio.validation.js';
 
 const CURSOR_KIND = 'trade';
@@ -55,6 +57,7 @@ export class TradeService {
     private readonly stocks: StockService,
     private readonly fx: FxRates,
     private readonly loaders: PortfolioLoaders,
+    private readonly bus?: EventBus,
   ) {}
 
   async record(viewer: Viewer, input: RecordTrade): Promise<Trade> {
@@ -73,6 +76,7 @@ export class TradeService {
       const locked = (await lockPortfolios(tx, viewer.accountId, [portfolio.id])).get(portfolio.id)!;
       return bookTrade(tx, locked, trade);
     }, BOOK_TRANSACTION);
+    await announcePortfolioChange(this.bus, [portfolio.id]);
     return toTrade(row);
   }
 

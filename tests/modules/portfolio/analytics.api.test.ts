@@ -215,6 +215,27 @@ describe('portfolioValueUpdated', () => {
     stop();
   });
 
+  it('follows a change of the books at once: a deposit moves the value, and a newly bought symbol\'s ticks are followed', async () => {
+    const id = await newPortfolio();
+    await ok(DEPOSIT, { input: { portfolioId: id, amount: 1_000, idempotencyKey: `live-${id}` } });
+    const values: number[] = [];
+    const stop = client(ada).subscribe({ query: SUBSCRIPTION, variables: { id } }, { next: (v) => values.push(v.data!.portfolioValueUpdated.totalValue), error: () => undefined, complete: () => undefined });
+    await until(() => values.length >= 1);
+    expect(values[0]).toBe(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ok(DEPOSIT, { input: { portfolioId: id, amount: 500, idempotencyKey: `live2-${id}` } });
+    await until(() => values.at(-1) === 1_500);
+    expect(values.at(-1)).toBe(1_500);
+    // Bought after the subscription started: MSFT was not held, so only the change announcement makes its ticks count.
+    await ok(RECORD, { input: { portfolioId: id, symbol: 'MSFT', side: 'BUY', quantity: 1, price: 410, fee: 0, currency: 'USD', executedAt: new Date().toISOString() } });
+    await until(() => values.at(-1) === 1_500 && values.length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the throttle window
+    await t.app.publishPrice({ symbol: 'MSFT', price: 420, previousClose: 410, change: 10, changePercent: 2.439, volume: 1, timestamp: new Date() });
+    await until(() => values.at(-1) === 1_090 + 420);
+    expect(values.at(-1)).toBe(1_090 + 420); // cash 1,500 - 410, and the share at its new price
+    stop();
+  });
+
   it('answers NOT_FOUND for another user’s portfolio', async () => {
     const mallory = await signUp(t, 'mallory');
     const got: any[] = [];
