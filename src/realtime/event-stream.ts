@@ -1,4 +1,5 @@
 import type { EventBus } from './event-bus.js';
+import { pushIterator } from './push-iterator.js';
 
 export interface EventStreamOptions {
   /** Events queued for a consumer that has not pulled them. @default 1000 */
@@ -22,52 +23,9 @@ export async function eventStream<T>(
   initial: () => Promise<readonly T[]>,
   { maxQueued = 1000, onOverflow }: EventStreamOptions = {},
 ): Promise<AsyncIterableIterator<T>> {
-  let overflowed = false;
-  const queue: T[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  const unsubscribes = await Promise.all(
-    topics.map((topic) =>
-      bus.subscribe(topic, (event) => {
-        if (done) return;
-        if (queue.length >= maxQueued) {
-          queue.shift();
-          if (!overflowed) {
-            overflowed = true;
-            onOverflow?.();
-          }
-        }
-        queue.push(event as T);
-        wake?.();
-      }),
-    ),
-  );
-  queue.unshift(...(await initial()));
-
-  const finish = async (): Promise<IteratorResult<T>> => {
-    if (!done) {
-      done = true;
-      wake?.();
-      await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
-    }
-    return { value: undefined, done: true };
-  };
-
-  const iterator: AsyncIterableIterator<T> = {
-    async next(): Promise<IteratorResult<T>> {
-      while (!done) {
-        if (queue.length > 0) return { value: queue.shift()!, done: false };
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-      return { value: undefined, done: true };
-    },
-    return: finish,
-    async throw(error: unknown): Promise<IteratorResult<T>> {
-      await finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  let unsubscribes: (() => Promise<void>)[] = [];
+  const stream = pushIterator<T>({ maxQueued, onOverflow, onFinish: () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())).then(() => undefined) });
+  unsubscribes = await Promise.all(topics.map((topic) => bus.subscribe(topic, (event) => stream.push(event as T))));
+  stream.pushFirst(await initial());
+  return stream.iterator;
 }

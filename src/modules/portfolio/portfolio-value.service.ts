@@ -1,5 +1,6 @@
 import type { ContextDependencies } from '../../composition/context.js';
 import type { Viewer } from '../../graphql/auth.js';
+import { pushIterator } from '../../realtime/push-iterator.js';
 import { portfolioTopic, priceTopic } from '../../realtime/topics.js';
 import { createStockLoaders } from '../stock/stock.loaders.js';
 import type { PortfolioValue } from './analytics.type.js';
@@ -48,22 +49,29 @@ export class PortfolioValueService {
   async stream(viewer: Viewer, portfolioId: string): Promise<AsyncIterableIterator<PortfolioValue>> {
     const portfolio = await this.portfolios.get(viewer, portfolioId);
     const { bus } = this.deps;
-    const queue: PortfolioValue[] = [];
+    const throttleMs = this.throttleMs;
     const unsubscribes = new Map<string, () => Promise<void>>();
-    let wake: (() => void) | undefined;
-    let done = false;
     let lastRun = Date.now();
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let dirty = false;
+    const stream = pushIterator<PortfolioValue>({
+      maxQueued: MAX_QUEUED,
+      onFinish: async () => {
+        if (timer) clearTimeout(timer);
+        await Promise.all([...unsubscribes.values()].map((unsubscribe) => unsubscribe()));
+      },
+    });
 
-    const push = (value: PortfolioValue) => {
-      if (queue.length >= MAX_QUEUED) queue.shift();
-      queue.push(value);
-      wake?.();
-    };
-    const follow = async (topics: string[]) => {
-      for (const topic of topics) if (!unsubscribes.has(topic) && !done) unsubscribes.set(topic, await bus.subscribe(topic, schedule));
+    /** Subscribes to the topics not followed yet; true when there were any. */
+    const follow = async (topics: string[]): Promise<boolean> => {
+      let added = false;
+      for (const topic of topics) {
+        if (unsubscribes.has(topic) || stream.finished) continue;
+        unsubscribes.set(topic, await bus.subscribe(topic, schedule));
+        added = true;
+      }
+      return added;
     };
     const recompute = async () => {
       running = true;
@@ -71,9 +79,10 @@ export class PortfolioValueService {
       lastRun = Date.now();
       try {
         const { value, symbols } = await this.valueNow(portfolio);
-        if (done) return;
-        push(value);
-        await follow(symbols.map(priceTopic));
+        if (stream.finished) return;
+        stream.push(value);
+        // A symbol just bought: one more read after listening to it, so a tick between the read and the subscription counts.
+        if (await follow(symbols.map(priceTopic))) dirty = true;
       } catch {
         // A failed recomputation (database briefly away) skips one update; the next tick tries again.
       } finally {
@@ -81,8 +90,8 @@ export class PortfolioValueService {
         if (dirty) schedule();
       }
     };
-    const schedule = () => {
-      if (done) return;
+    function schedule(): void {
+      if (stream.finished) return;
       if (running) {
         dirty = true;
         return;
@@ -91,42 +100,17 @@ export class PortfolioValueService {
       timer = setTimeout(() => {
         timer = undefined;
         void recompute();
-      }, Math.max(0, lastRun + this.throttleMs - Date.now()));
-    };
+      }, Math.max(0, lastRun + throttleMs - Date.now()));
+    }
 
-    // Listen first, then read: a tick between the read and the subscription is not lost.
+    // The symbols to follow are known only after the first read, so a tick or change could land between the read and
+    // the subscriptions: one recomputation a throttle window later catches it.
+    await follow([portfolioTopic(portfolio.id)]);
     const first = await this.valueNow(portfolio);
-    await follow([portfolioTopic(portfolio.id), ...first.symbols.map(priceTopic)]);
+    await follow(first.symbols.map(priceTopic));
     lastRun = Date.now();
-    queue.unshift(first.value);
-
-    const finish = async (): Promise<IteratorResult<PortfolioValue>> => {
-      if (!done) {
-        done = true;
-        if (timer) clearTimeout(timer);
-        wake?.();
-        await Promise.all([...unsubscribes.values()].map((unsubscribe) => unsubscribe()));
-      }
-      return { value: undefined, done: true };
-    };
-    const iterator: AsyncIterableIterator<PortfolioValue> = {
-      async next(): Promise<IteratorResult<PortfolioValue>> {
-        while (!done) {
-          if (queue.length > 0) return { value: queue.shift()!, done: false };
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-        return { value: undefined, done: true };
-      },
-      return: finish,
-      throw: async (err) => {
-        await finish();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    stream.pushFirst([first.value]);
+    schedule();
+    return stream.iterator;
   }
 }

@@ -219,7 +219,7 @@ describe('portfolioValueUpdated', () => {
     const id = await newPortfolio();
     await ok(DEPOSIT, { input: { portfolioId: id, amount: 1_000, idempotencyKey: `live-${id}` } });
     const values: number[] = [];
-    const stop = client(ada).subscribe({ query: SUBSCRIPTION, variables: { id } }, { next: (v) => values.push(v.data!.portfolioValueUpdated.totalValue), error: () => undefined, complete: () => undefined });
+    const stop = client(ada).subscribe({ query: SUBSCRIPTION, variables: { id } }, { next: (v) => values.push((v.data as any).portfolioValueUpdated.totalValue), error: () => undefined, complete: () => undefined });
     await until(() => values.length >= 1);
     expect(values[0]).toBe(1_000);
     await new Promise((resolve) => setTimeout(resolve, 100));

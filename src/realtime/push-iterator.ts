@@ -1,0 +1,80 @@
+export interface PushIteratorOptions {
+  /** Values kept for a consumer that has not pulled them; beyond that the oldest are dropped. @default 1000 */
+  maxQueued?: number;
+  /** Called once when the queue first overflows: the consumer has stopped keeping up. */
+  onOverflow?: () => void;
+  /** Called once when the consumer stops (return, throw) or end() is called: release subscriptions here. */
+  onFinish?: () => Promise<void> | void;
+}
+
+export interface PushIterator<T> {
+  /** The iterator a subscription resolver returns. */
+  readonly iterator: AsyncIterableIterator<T>;
+  /** Queues a value for the consumer (ignored once finished). */
+  push(value: T): void;
+  /** Puts values ahead of everything queued (the current state, read after listening began). */
+  pushFirst(values: readonly T[]): void;
+  /** True once the consumer has stopped. */
+  readonly finished: boolean;
+}
+
+/**
+ * A bounded queue with an async iterator on its far end: the one mechanism every subscription stream is built on
+ * (bus events, recomputed values). Oldest values go first when the consumer falls behind, so a stalled consumer
+ * cannot grow memory without bound.
+ */
+export function pushIterator<T>({ maxQueued = 1000, onOverflow, onFinish }: PushIteratorOptions = {}): PushIterator<T> {
+  const queue: T[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let overflowed = false;
+
+  const finish = async (): Promise<IteratorResult<T>> => {
+    if (!finished) {
+      finished = true;
+      wake?.();
+      await onFinish?.();
+    }
+    return { value: undefined, done: true };
+  };
+
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      while (!finished) {
+        if (queue.length > 0) return { value: queue.shift()!, done: false };
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      return { value: undefined, done: true };
+    },
+    return: finish,
+    async throw(error: unknown): Promise<IteratorResult<T>> {
+      await finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+
+  return {
+    iterator,
+    push(value) {
+      if (finished) return;
+      if (queue.length >= maxQueued) {
+        queue.shift();
+        if (!overflowed) {
+          overflowed = true;
+          onOverflow?.();
+        }
+      }
+      queue.push(value);
+      wake?.();
+    },
+    pushFirst(values) {
+      queue.unshift(...values);
+      if (values.length > 0) wake?.();
+    },
+    get finished() {
+      return finished;
+    },
+  };
+}
