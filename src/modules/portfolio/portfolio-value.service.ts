@@ -1,6 +1,6 @@
 import type { ContextDependencies } from '../../composition/context.js';
 import type { Viewer } from '../../graphql/auth.js';
-import { priceTopic } from '../../realtime/topics.js';
+import { orderTopic, priceTopic } from '../../realtime/topics.js';
 import { createStockLoaders } from '../stock/stock.loaders.js';
 import type { PortfolioValue } from './analytics.type.js';
 import { StockDbFxRates } from './fx-rates.js';
@@ -99,7 +99,8 @@ export class PortfolioValueService {
 
     // Listen first, then read: a tick between the read and the subscription is not lost.
     const first = await this.valueNow(portfolio);
-    await follow([portfolioTopic(portfolio.id), ...first.symbols.map(priceTopic)]);
+    // orderTopic too: a fill changes cash and positions, and may add a symbol to follow (a first buy).
+    await follow([portfolioTopic(portfolio.id), orderTopic(portfolio.id), ...first.symbols.map(priceTopic)]);
     lastRun = Date.now();
     queue.unshift(first.value);
 
