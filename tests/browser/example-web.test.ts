@@ -231,8 +231,9 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
       INSERT INTO "stock_price" ("symbol", "interval", "ts", "open", "high", "low", "close", "adj_close", "volume") VALUES ${spy.join(',')};`);
 
     // A second account, so this test stands on its own (and a new sign-in gets a fresh client).
-    await page.goto(`${site.url}#/watchlists`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${site.url}#/login`);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    if (await signOut.count()) await signOut.click();
     await page.getByRole('button', { name: 'Create account' }).first().click();
     await page.locator('input[name="fullName"]').fill('Grace Hopper');
     await page.locator('input[name="email"]').fill('grace@example.com');
@@ -286,6 +287,18 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
     await expect.poll(() => position.locator('[data-testid="position-quantity"]').innerText(), { timeout: 10_000 }).toBe('10');
     expect(await position.innerText()).toContain('195.50');
 
+    // A GTC limit far below the market stays open, and Cancel ends it.
+    await ticket.getByLabel('Order type').selectOption('LIMIT');
+    await ticket.getByLabel('Limit price').fill('100');
+    await ticket.getByLabel('Time in force').selectOption('GTC');
+    await ticket.getByLabel('Order quantity').fill('1');
+    await ticket.getByRole('button', { name: 'Place order' }).click();
+    const limitRow = row.filter({ hasText: 'LIMIT @ 100.00' });
+    await expect.poll(() => limitRow.getAttribute('data-status'), { timeout: 10_000 }).toBe('NEW');
+    await limitRow.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => limitRow.getAttribute('data-status'), { timeout: 10_000 }).toBe('CANCELED');
+    expect(await limitRow.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+
     // The donut: Technology and cash by sector, one slice by currency.
     const donut = page.locator('[data-testid="allocation-donut"]');
     await expect.poll(() => donut.getAttribute('data-slices'), { timeout: 10_000 }).toBe('2');
@@ -314,11 +327,13 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
     expect(expected).not.toBe(before);
     await expect.poll(() => value.innerText(), { timeout: 10_000 }).toBe(expected);
     await expect.poll(() => position.innerText(), { timeout: 10_000 }).toContain('201.25');
+    // The chart's last point (today) follows the live value.
+    expect(Number(await chart.getAttribute('data-last-value'))).toBe(data!.portfolio.totalValue);
     await page.screenshot({ path: new URL('example-web-portfolio.png', SCREENSHOT_DIR).pathname, fullPage: true });
 
     expect(failures).toEqual([]);
     expect(consoleErrors).toEqual([]);
-  });
+  }, 60_000);
 
   it('is built with Apollo Client (and React) in production mode', () => {
     const bundle = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('\n');

@@ -65,8 +65,15 @@ export class PortfolioValueService {
       queue.push(value);
       wake?.();
     };
+    /** Listens to the topics not followed yet; true when there were some. */
     const follow = async (topics: string[]) => {
-      for (const topic of topics) if (!unsubscribes.has(topic) && !done) unsubscribes.set(topic, await bus.subscribe(topic, schedule));
+      let added = false;
+      for (const topic of topics) {
+        if (unsubscribes.has(topic) || done) continue;
+        unsubscribes.set(topic, await bus.subscribe(topic, schedule));
+        added = true;
+      }
+      return added;
     };
     const recompute = async () => {
       running = true;
@@ -76,7 +83,9 @@ export class PortfolioValueService {
         const { value, symbols } = await this.valueNow(portfolio);
         if (done) return;
         push(value);
-        await follow(symbols.map(priceTopic));
+        // A symbol newly held (a first buy): a tick of it between the read and the subscription would be
+        // lost, so read once more now that the stream listens.
+        if (await follow(symbols.map(priceTopic))) dirty = true;
       } catch {
         // A failed recomputation (database briefly away) skips one update; the next tick tries again.
       } finally {

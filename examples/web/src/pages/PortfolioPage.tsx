@@ -62,7 +62,7 @@ function PositionsTable({ portfolio }: { portfolio: Portfolio }) {
   );
 }
 
-function Performance({ id }: { id: string }) {
+function Performance({ id, liveValue }: { id: string; liveValue: number }) {
   const [range, setRange] = useState<PerformanceRange>('ONE_MONTH');
   const { data, error, previousData } = useQuery(PortfolioPerformanceDocument, { variables: { id, range } });
   const performance = (data ?? previousData)?.portfolio.performance;
@@ -77,7 +77,7 @@ function Performance({ id }: { id: string }) {
         </div>
       </div>
       {error && <p className="error" role="alert">{error.message}</p>}
-      <ValueChart series={performance?.series ?? []} />
+      <ValueChart series={performance?.series ?? []} live={liveValue} />
       <dl className="indicators" data-testid="returns">
         <div><dt>Time-weighted</dt><dd>{formatFraction(performance?.timeWeightedReturn)}</dd></div>
         <div><dt>Money-weighted (annual)</dt><dd>{formatFraction(performance?.moneyWeightedReturn)}</dd></div>
@@ -98,7 +98,9 @@ export function PortfolioPage({ id }: { id: string }) {
   const [allocationBy, setAllocationBy] = useState<AllocationBy>('SECTOR');
   const detail = useQuery(PortfolioDetailDocument, { variables: { id, allocationBy } });
   const orders = useQuery(PortfolioOrdersDocument, { variables: { id, first: ORDERS_PAGE } });
-  const found = Boolean(detail.data?.portfolio);
+  // Another allocation grouping is a new query: keep showing (and subscribing for) the previous result meanwhile.
+  const data = detail.data ?? detail.previousData;
+  const found = Boolean(data?.portfolio);
 
   useSubscription(PortfolioValueUpdatedDocument, {
     variables: { portfolioId: id },
@@ -132,9 +134,9 @@ export function PortfolioPage({ id }: { id: string }) {
     },
   });
 
-  if (detail.loading && !detail.data) return <section className="card">Loading portfolio…</section>;
-  if (detail.error && !detail.data) return <section className="card error" role="alert">{detail.error.message}</section>;
-  const portfolio = detail.data?.portfolio;
+  if (detail.loading && !data) return <section className="card">Loading portfolio…</section>;
+  if (detail.error && !data) return <section className="card error" role="alert">{detail.error.message}</section>;
+  const portfolio = data?.portfolio;
   if (!portfolio) return <section className="card">No such portfolio.</section>;
   const currency = portfolio.baseCurrency;
 
@@ -164,7 +166,7 @@ export function PortfolioPage({ id }: { id: string }) {
         <PositionsTable portfolio={portfolio} />
       </article>
 
-      <Performance id={id} />
+      <Performance id={id} liveValue={portfolio.totalValue} />
 
       <article className="card">
         <div className="stock-head">

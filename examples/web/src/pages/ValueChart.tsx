@@ -10,9 +10,10 @@ export interface ValuePoint {
 /**
  * The portfolio's value per day as an area series (lightweight-charts v5: chart.addSeries(AreaSeries)).
  * The chart is made once; a new series (another range, a refetch after a fill) replaces its data.
- * data-points and data-last-value say what it shows, for tests and tools.
+ * The series ends today with the live valuation, so `live` (the value portfolioValueUpdated pushed)
+ * moves that last point. data-points and data-last-value say what it shows, for tests and tools.
  */
-export function ValueChart({ series }: { series: readonly ValuePoint[] }) {
+export function ValueChart({ series, live }: { series: readonly ValuePoint[]; live?: number | null }) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<{ chart: IChartApi; area: ISeriesApi<'Area'> } | null>(null);
 
@@ -43,13 +44,18 @@ export function ValueChart({ series }: { series: readonly ValuePoint[] }) {
   }, [series]);
 
   const last = series.at(-1);
+  // After the data effect (declared first), so new data gets the live value folded in too.
+  useEffect(() => {
+    if (chart.current && last && live != null) chart.current.area.update({ time: last.date, value: live });
+  }, [series, live]); // eslint-disable-line react-hooks/exhaustive-deps
+
   return (
     <div
       ref={container}
       className="chart value-chart"
       data-testid="value-chart"
       data-points={series.length}
-      data-last-value={last ? String(last.value) : undefined}
+      data-last-value={last ? String(live ?? last.value) : undefined}
     />
   );
 }
