@@ -186,6 +186,16 @@ export function PortfolioPage({ id }: { id: string }) {
         <h2>Orders</h2>
         {orders.error && <p className="error" role="alert">{orders.error.message}</p>}
         <OrderList orders={orders.data?.portfolio.orders.edges.map((edge) => edge.node) ?? []} />
+        {orders.data?.portfolio.orders.pageInfo.hasNextPage && (
+          // relayStylePagination (typePolicies.ts) appends the next page to the cached list.
+          <button
+            type="button"
+            disabled={orders.loading}
+            onClick={() => void orders.fetchMore({ variables: { after: orders.data?.portfolio.orders.pageInfo.endCursor } }).catch(() => undefined)}
+          >
+            Older orders
+          </button>
+        )}
       </article>
     </section>
   );
