@@ -15,7 +15,8 @@ import { inCi } from '../support/servers.js';
  * serve.mjs and driven in Debian's chromium against a test API: sign up, make a
  * watchlist, add two stocks, watch a published tick land on screen; then the
  * stock search (infinite scroll) and a stock page with its candle chart; the
- * stock page live (price, last candle, indicator tiles); the bundle's production mode.
+ * stock page live (price, last candle, indicator tiles); a paper portfolio (deposit, an order
+ * that fills on a tick, positions, live value, donut, value chart); the bundle's production mode.
  * Same skip rules as the playground test.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -221,6 +222,118 @@ describe.skipIf(!haveChromium)('the web example (React + Apollo Client) in chrom
     expect(failures).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('runs a paper portfolio: deposit, a refused and a filled market buy, live order row, positions, header value, donut and chart', async () => {
+    // The default benchmark of Portfolio.performance, listed after the search tests counted the stocks.
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const spy = Array.from({ length: 30 }, (_, i) => `('SPY', 'DAY', '${new Date(today - (30 - i) * 86_400_000).toISOString()}', ${500 + i}, ${501 + i}, ${499 + i}, ${500.5 + i}, ${500.5 + i}, 1000000)`);
+    await t.stock.sql.exec(`INSERT INTO "stock" ("symbol", "name", "sector", "industry", "exchange", "asset_class") VALUES ('SPY', 'SPDR S&P 500 ETF Trust', 'Financial Services', 'Asset Management', 'NYSE', 'ETF');
+      INSERT INTO "stock_price" ("symbol", "interval", "ts", "open", "high", "low", "close", "adj_close", "volume") VALUES ${spy.join(',')};`);
+
+    // A second account, so this test stands on its own (and a new sign-in gets a fresh client).
+    await page.goto(`${site.url}#/login`);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    if (await signOut.count()) await signOut.click();
+    await page.getByRole('button', { name: 'Create account' }).first().click();
+    await page.locator('input[name="fullName"]').fill('Grace Hopper');
+    await page.locator('input[name="email"]').fill('grace@example.com');
+    await page.locator('input[name="password"]').fill('compiler pioneer');
+    await page.locator('form button[type="submit"]').click();
+    await page.getByPlaceholder('New watchlist name').waitFor({ timeout: 10_000 });
+    const headers = { authorization: `Bearer ${await page.evaluate(() => localStorage.getItem('marketgraph.accessToken'))}` };
+
+    await page.getByRole('link', { name: 'Portfolios' }).click();
+    await page.getByPlaceholder('New portfolio name').fill('Paper');
+    await page.getByRole('button', { name: 'Create portfolio' }).click();
+    const card = page.locator('[data-testid="portfolio-card"]', { hasText: 'Paper' });
+    await card.waitFor({ timeout: 10_000 });
+    await card.getByLabel('Deposit amount').fill('10000');
+    await card.getByRole('button', { name: 'Deposit' }).click();
+    await expect.poll(() => card.locator('[data-testid="portfolio-card-value"]').innerText(), { timeout: 10_000 }).toBe('10,000.00 USD');
+
+    await card.getByRole('link', { name: 'Paper' }).click();
+    const value = page.locator('[data-testid="portfolio-value"]');
+    await expect.poll(() => value.innerText(), { timeout: 10_000 }).toBe('10,000.00');
+    const portfolioId = decodeURIComponent(new URL(page.url()).hash.replace('#/portfolio/', ''));
+    // Both subscriptions (value, orders) share the one socket.
+    await expect.poll(() => t.app.websocketClients(), { timeout: 10_000 }).toBe(1);
+
+    // Refused: the server's message, inline, and nothing placed.
+    const ticket = page.locator('[data-testid="order-ticket"]');
+    await ticket.getByLabel('Order symbol').fill('AAPL');
+    await ticket.getByLabel('Order quantity').fill('1000');
+    await ticket.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => page.locator('[data-testid="order-error"]').innerText(), { timeout: 10_000 }).toMatch(/buying power is 10000\.00 USD/);
+    expect(await page.locator('[data-testid="order-row"]').count()).toBe(0);
+
+    await ticket.getByLabel('Order quantity').fill('10');
+    await expect.poll(() => page.locator('[data-testid="order-error"]').count()).toBe(0);
+    await ticket.getByRole('button', { name: 'Place order' }).click();
+    const row = page.locator('[data-testid="order-row"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('NEW');
+    await expect.poll(() => page.locator('[data-testid="positions-empty"]').count()).toBe(1);
+
+    // The next AAPL tick, as the quotes job delivers it: published to subscribers, then matched.
+    const fillTick = { symbol: 'AAPL', price: 195.5, volume: 1_000_000, timestamp: new Date(Date.now() + 1_000) };
+    await t.app.publishPrice({ ...fillTick, previousClose: 190, change: 5.5, changePercent: (5.5 / 190) * 100 });
+    expect((await t.app.orderFills.match([{ ...fillTick, price: fillTick.price.toFixed(2) }])).fills).toBe(1);
+
+    // orderUpdated moves the row; the fill refetches positions and allocation.
+    await expect.poll(() => row.locator('[data-testid="order-status"]').innerText(), { timeout: 10_000 }).toBe('FILLED');
+    expect(await row.locator('[data-testid="order-filled"]').innerText()).toBe('10');
+    expect(await row.locator('[data-testid="order-avg-price"]').innerText()).toMatch(/^19\d\.\d\d$/);
+    expect(await row.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const position = page.locator('[data-testid="position-row"][data-symbol="AAPL"]');
+    await expect.poll(() => position.locator('[data-testid="position-quantity"]').innerText(), { timeout: 10_000 }).toBe('10');
+    expect(await position.innerText()).toContain('195.50');
+
+    // A GTC limit far below the market stays open, and Cancel ends it.
+    await ticket.getByLabel('Order type').selectOption('LIMIT');
+    await ticket.getByLabel('Limit price').fill('100');
+    await ticket.getByLabel('Time in force').selectOption('GTC');
+    await ticket.getByLabel('Order quantity').fill('1');
+    await ticket.getByRole('button', { name: 'Place order' }).click();
+    const limitRow = row.filter({ hasText: 'LIMIT @ 100.00' });
+    await expect.poll(() => limitRow.getAttribute('data-status'), { timeout: 10_000 }).toBe('NEW');
+    await limitRow.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => limitRow.getAttribute('data-status'), { timeout: 10_000 }).toBe('CANCELED');
+    expect(await limitRow.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+
+    // The donut: Technology and cash by sector, one slice by currency.
+    const donut = page.locator('[data-testid="allocation-donut"]');
+    await expect.poll(() => donut.getAttribute('data-slices'), { timeout: 10_000 }).toBe('2');
+    expect(await donut.locator('circle[data-key]').count()).toBe(2);
+    expect(await donut.innerText()).toMatch(/Technology[\s\S]*CASH|CASH[\s\S]*Technology/);
+    await page.getByRole('group', { name: 'Allocation by' }).getByRole('button', { name: 'Currency' }).click();
+    await expect.poll(() => donut.getAttribute('data-slices'), { timeout: 10_000 }).toBe('1');
+    expect(await donut.innerText()).toContain('USD');
+
+    // The value chart draws the performance series (today at least), on any range.
+    const chart = page.locator('[data-testid="value-chart"]');
+    await chart.locator('canvas').first().waitFor({ timeout: 10_000 });
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByRole('group', { name: 'Range' }).getByRole('button', { name: '1W' }).click();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    const returns = page.locator('[data-testid="returns"]');
+    expect(await returns.innerText()).toContain('Time-weighted');
+    await expect.poll(() => returns.innerText(), { timeout: 10_000 }).toMatch(/Total\s+[+-]?\d+\.\d\d%/);
+
+    // Another tick: portfolioValueUpdated moves the header to the value the API now reports.
+    const before = await value.innerText();
+    const next = { symbol: 'AAPL', price: 201.25, previousClose: 190, change: 11.25, changePercent: (11.25 / 190) * 100, volume: 1_000, timestamp: new Date() };
+    await t.app.publishPrice(next);
+    const { data } = await t.graphql(`query($id: ID!) { portfolio(id: $id) { totalValue } }`, { id: portfolioId }, headers);
+    const expected = (data!.portfolio.totalValue as number).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(expected).not.toBe(before);
+    await expect.poll(() => value.innerText(), { timeout: 10_000 }).toBe(expected);
+    await expect.poll(() => position.innerText(), { timeout: 10_000 }).toContain('201.25');
+    // The chart's last point (today) follows the live value.
+    expect(Number(await chart.getAttribute('data-last-value'))).toBe(data!.portfolio.totalValue);
+    await page.screenshot({ path: new URL('example-web-portfolio.png', SCREENSHOT_DIR).pathname, fullPage: true });
+
+    expect(failures).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
 
   it('is built with Apollo Client (and React) in production mode', () => {
     const bundle = readdirSync(join(outDir, 'assets')).filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(outDir, 'assets', file), 'utf8')).join('\n');

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { createApollo, type Apollo } from './apollo';
 import { setAccessToken, useAccessToken } from './auth';
 import { LoginPage } from './pages/LoginPage';
+import { PortfolioPage } from './pages/PortfolioPage';
+import { PortfoliosPage } from './pages/PortfoliosPage';
 import { SearchPage } from './pages/SearchPage';
 import { StockPage } from './pages/StockPage';
 import { WatchlistsPage } from './pages/WatchlistsPage';
@@ -29,7 +31,7 @@ export function App() {
   const route = useRoute();
   if (!apollo) return null;
 
-  const needsSignIn = route.name === 'watchlists' && !token;
+  const needsSignIn = (route.name === 'watchlists' || route.name === 'portfolios' || route.name === 'portfolio') && !token;
   return (
     <ApolloProvider client={apollo.client}>
       <header className="topbar">
@@ -37,6 +39,7 @@ export function App() {
         <nav>
           <a href="#/search" className={route.name === 'search' ? 'active' : ''}>Stocks</a>
           <a href="#/watchlists" className={route.name === 'watchlists' ? 'active' : ''}>Watchlists</a>
+          <a href="#/portfolios" className={route.name === 'portfolios' || route.name === 'portfolio' ? 'active' : ''}>Portfolios</a>
           {token ? (
             <button type="button" className="link" onClick={() => { setAccessToken(null); navigate('/login'); }}>
               Sign out
@@ -53,6 +56,10 @@ export function App() {
           <StockPage symbol={route.symbol} />
         ) : route.name === 'watchlists' ? (
           <WatchlistsPage />
+        ) : route.name === 'portfolios' ? (
+          <PortfoliosPage />
+        ) : route.name === 'portfolio' ? (
+          <PortfolioPage id={route.id} />
         ) : (
           <SearchPage />
         )}

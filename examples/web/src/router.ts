@@ -1,12 +1,20 @@
 import { useSyncExternalStore } from 'react';
 
-/** A hash router, enough for an example: #/search, #/stock/AAPL, #/watchlists, #/login. */
-export type Route = { name: 'search' } | { name: 'stock'; symbol: string } | { name: 'watchlists' } | { name: 'login' };
+/** A hash router, enough for an example: #/search, #/stock/AAPL, #/watchlists, #/portfolios, #/portfolio/<id>, #/login. */
+export type Route =
+  | { name: 'search' }
+  | { name: 'stock'; symbol: string }
+  | { name: 'watchlists' }
+  | { name: 'portfolios' }
+  | { name: 'portfolio'; id: string }
+  | { name: 'login' };
 
 export function parseRoute(hash: string): Route {
   const [, first, second] = hash.replace(/^#/, '').split('/');
   if (first === 'stock' && second) return { name: 'stock', symbol: decodeURIComponent(second).toUpperCase() };
   if (first === 'watchlists') return { name: 'watchlists' };
+  if (first === 'portfolios') return { name: 'portfolios' };
+  if (first === 'portfolio' && second) return { name: 'portfolio', id: decodeURIComponent(second) };
   if (first === 'login') return { name: 'login' };
   return { name: 'search' };
 }

@@ -20,4 +20,14 @@ export const typePolicies: TypePolicies = {
   // Screener results page the same way, one list per sort (runScreener pages inside its input: one entry per page).
   Screener: { fields: { results: relayStylePagination(['sort']) } },
   CustomScreener: { fields: { results: relayStylePagination(['sort']) } },
+  // Portfolio and Order are keyed by id (the default): an orderUpdated event rewrites the cached Order in place.
+  Portfolio: {
+    fields: {
+      // Orders page like stocks, one list per status filter.
+      orders: relayStylePagination(['status']),
+      // Positions and slices have no id: each read replaces the whole list (a sold-out position disappears).
+      positions: { merge: false },
+      allocation: { merge: false },
+    },
+  },
 };

@@ -8,6 +8,7 @@ import { signUp, type SignedUpUser } from '../../support/accounts.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { workedBooks, workedCandles, workedDates } from './fixtures/analytics.js';
 import { CREATE, DEPOSIT, RECORD } from './operations.js';
+import { PLACE } from './order-operations.js';
 
 const MARKET = readFileSync(new URL('./fixtures/market.sql', import.meta.url), 'utf8');
 const d = workedDates();
@@ -233,6 +234,34 @@ describe('portfolioValueUpdated', () => {
     await t.app.publishPrice({ symbol: 'MSFT', price: 420, previousClose: 410, change: 10, changePercent: 2.439, volume: 1, timestamp: new Date() });
     await until(() => values.at(-1) === 1_090 + 420);
     expect(values.at(-1)).toBe(1_090 + 420); // cash 1,500 - 410, and the share at its new price
+    stop();
+  });
+
+  it('follows a symbol first bought after the subscription started: the fill, then its ticks, move the value', async () => {
+    const fresh = await newPortfolio();
+    await ok(DEPOSIT, { input: { portfolioId: fresh, amount: 2_000, idempotencyKey: `fresh-${fresh}` } });
+    const results: any[] = [];
+    const stop = client(ada).subscribe({ query: SUBSCRIPTION, variables: { id: fresh } }, { next: (v) => results.push(v), error: () => undefined, complete: () => undefined });
+    const latest = () => results.at(-1)?.data.portfolioValueUpdated.totalValue;
+    await until(() => results.length >= 1);
+    expect(latest()).toBe(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the subscription settle, as above
+
+    await ok(PLACE, { input: { portfolioId: fresh, symbol: 'MSFT', side: 'BUY', quantity: 2, type: 'MARKET' } });
+    const fill = { symbol: 'MSFT', price: 400, volume: 1_000_000, timestamp: new Date(Date.now() + 1_000) };
+    await t.app.publishPrice({ ...fill, previousClose: 396, change: 4, changePercent: 1 });
+    expect((await t.app.orderFills.match([{ ...fill, price: '400.00' }])).fills).toBe(1);
+    const value = async () => (await ok(`query($id: ID!) { portfolio(id: $id) { totalValue } }`, { id: fresh })).portfolio.totalValue as number;
+    const afterFill = await value();
+    expect(afterFill).not.toBe(2_000); // commission and slippage
+    await until(() => latest() === afterFill);
+    expect(latest()).toBe(afterFill);
+
+    await t.app.publishPrice({ symbol: 'MSFT', price: 420, previousClose: 396, change: 24, changePercent: 6, volume: 1, timestamp: new Date() });
+    const afterTick = await value();
+    expect(afterTick).toBeCloseTo(afterFill + 40, 6);
+    await until(() => latest() === afterTick);
+    expect(latest()).toBe(afterTick);
     stop();
   });
 
