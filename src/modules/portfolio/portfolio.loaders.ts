@@ -6,7 +6,8 @@ import type { StockLoaders } from '../stock/stock.loaders.js';
 import { requireRate, type FxRates } from './fx-rates.js';
 import { readPortfolioStates, type PortfolioState } from './portfolio-state.sql.js';
 import { currenciesOf, valuePortfolio, type Valuation } from './valuation.js';
-import { readTradePages } from './trades.sql.js';
+import { newYorkDate } from './money.js';
+import { readDayTrades, readTradePages } from './trades.sql.js';
 import type { TradeRow } from './trade.service.js';
 
 interface PortfolioRow {
@@ -53,8 +54,12 @@ export function createPortfolioLoaders(db: UserClient, stock: StockLoaders, fx: 
     stateById,
     valuationById: new DataLoader(
       async (keys) => {
-        const states = await stateById.loadMany(keys.map((key) => key.id));
+        const [states, dayTrades] = await Promise.all([
+          stateById.loadMany(keys.map((key) => key.id)),
+          readDayTrades(db, keys.map((key) => key.id), newYorkDate(new Date())),
+        ]);
         const symbols = new Set<string>();
+        for (const trades of dayTrades) symbols.add(trades.symbol);
         for (const state of states) if (!(state instanceof Error)) for (const p of state.positions) if (!p.quantity.isZero()) symbols.add(p.symbol);
         const quoteList = await stock.quoteBySymbol.loadMany([...symbols]);
         const quotes = new Map([...symbols].map((symbol, i) => {
@@ -67,7 +72,7 @@ export function createPortfolioLoaders(db: UserClient, stock: StockLoaders, fx: 
             if (state instanceof Error) return state;
             const currencies = currenciesOf(state);
             const rates = new Map<string, Decimal>(await Promise.all(currencies.map(async (c) => [c, await requireRate(fx, c, key.baseCurrency)] as const)));
-            return valuePortfolio(state, quotes, rates);
+            return valuePortfolio(state, quotes, rates, dayTrades.filter((trades) => trades.portfolioId === key.id));
           }),
         );
       },

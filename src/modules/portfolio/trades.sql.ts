@@ -1,4 +1,6 @@
+import type { Decimal } from 'decimal.js';
 import type { UserClient } from '../../db/database.js';
+import { dec } from './money.js';
 import type { TradeRow } from './trade.service.js';
 
 /**
@@ -36,4 +38,29 @@ export async function readTradePages(
     source: row.source,
     executedAt: row.executed_at,
   }));
+}
+
+/** One symbol's trades of one trade date in a portfolio, netted: buys add, sells subtract (local currency). */
+export interface DayTrades {
+  portfolioId: string;
+  symbol: string;
+  /** shares bought minus shares sold */
+  netQuantity: Decimal;
+  /** notional paid for buys minus notional received for sells, commissions excluded */
+  netNotional: Decimal;
+}
+
+/** The trades of `tradeDate` (a New York date) of any number of portfolios, netted per symbol: one statement. */
+export async function readDayTrades(db: UserClient, portfolioIds: readonly string[], tradeDate: Date): Promise<DayTrades[]> {
+  const rows = await db.$queryRaw<{ portfolio_id: string; stock_symbol: string; net_quantity: unknown; net_notional: unknown }[]>`
+    SELECT portfolio_id::text, stock_symbol,
+           sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) AS net_quantity,
+           sum(CASE WHEN side = 'BUY' THEN notional_local ELSE -notional_local END) AS net_notional
+    FROM trade_execution_log
+    WHERE portfolio_id = ANY(${[...portfolioIds]}::uuid[]) AND trade_date = ${tradeDate}::date
+      -- The same day as an executed_at range, so the (portfolio_id, executed_at) index bounds the scan.
+      AND executed_at >= (${tradeDate}::date::timestamp AT TIME ZONE 'America/New_York')
+      AND executed_at < ((${tradeDate}::date + 1)::timestamp AT TIME ZONE 'America/New_York')
+    GROUP BY 1, 2`;
+  return rows.map((row) => ({ portfolioId: row.portfolio_id, symbol: row.stock_symbol, netQuantity: dec(row.net_quantity as string), netNotional: dec(row.net_notional as string) }));
 }

@@ -3,6 +3,7 @@ import type { Quote } from '../stock/stock.type.js';
 import { ZERO } from './money.js';
 import type { PortfolioState, PositionState } from './portfolio-state.sql.js';
 import type { Position } from './portfolio.type.js';
+import type { DayTrades } from './trades.sql.js';
 
 export interface Valuation {
   /** Cash per currency, in that currency. */
@@ -21,17 +22,32 @@ export function currenciesOf(state: PortfolioState): string[] {
   return [...new Set([...state.cash.keys(), ...state.positions.map((p) => p.currency)])];
 }
 
-function valuePosition(position: PositionState, quote: Quote | null, rate: Decimal) {
+/**
+ * Today's gain of one holding, local currency: value now − value at the previous close of the shares held then −
+ * what today's trades paid (net), = quantity × change + today's net shares × previous close − today's net notional.
+ * So shares bought today count from their fill price, not from yesterday's close, and a sale today keeps the gain it
+ * made since the close. Without a previous close only today's trades count.
+ */
+export function dayGain(quantity: Decimal, quote: Quote | null, today: DayTrades | undefined): Decimal {
+  const netQuantity = today?.netQuantity ?? ZERO;
+  const netNotional = today?.netNotional ?? ZERO;
+  if (!quote) return ZERO;
+  const price = new Decimal(String(quote.price));
+  if (quote.change == null) return netQuantity.mul(price).minus(netNotional);
+  const change = new Decimal(String(quote.change));
+  return quantity.mul(change).plus(netQuantity.mul(price.minus(change))).minus(netNotional);
+}
+
+function valuePosition(position: PositionState, quote: Quote | null, rate: Decimal, today: DayTrades | undefined) {
   const price = quote ? new Decimal(String(quote.price)) : position.averageCost;
   const marketValueLocal = position.quantity.mul(price);
   const unrealizedLocal = marketValueLocal.minus(position.costBasis);
-  const change = quote?.change == null ? ZERO : new Decimal(String(quote.change));
   return {
     price,
     marketValue: marketValueLocal.mul(rate),
     unrealized: unrealizedLocal.mul(rate),
     unrealizedPercent: position.costBasis.isZero() ? null : unrealizedLocal.div(position.costBasis.abs()).mul(100),
-    dayChange: position.quantity.mul(change).mul(rate),
+    dayChange: dayGain(position.quantity, quote, today).mul(rate),
   };
 }
 
@@ -41,7 +57,13 @@ function valuePosition(position: PositionState, quote: Quote | null, rate: Decim
  * price yet is valued at its average cost. Realised P&L of other currencies is
  * converted at today's rate.
  */
-export function valuePortfolio(state: PortfolioState, quotes: Map<string, Quote | null>, rates: Map<string, Decimal>): Valuation {
+export function valuePortfolio(
+  state: PortfolioState,
+  quotes: Map<string, Quote | null>,
+  rates: Map<string, Decimal>,
+  todaysTrades: readonly DayTrades[] = [],
+): Valuation {
+  const today = new Map(todaysTrades.map((trades) => [trades.symbol, trades]));
   const rateOf = (currency: string) => rates.get(currency) ?? new Decimal(1);
   let totalValue = ZERO;
   for (const [currency, amount] of state.cash) totalValue = totalValue.plus(amount.mul(rateOf(currency)));
@@ -52,8 +74,13 @@ export function valuePortfolio(state: PortfolioState, quotes: Map<string, Quote 
   for (const position of state.positions) {
     const rate = rateOf(position.currency);
     realizedPnl = realizedPnl.plus(position.realizedPnl.mul(rate));
-    if (position.quantity.isZero()) continue;
-    const figures = valuePosition(position, quotes.get(position.symbol) ?? null, rate);
+    const quote = quotes.get(position.symbol) ?? null;
+    if (position.quantity.isZero()) {
+      // Closed today: no row in positions, but what it gained since the close is part of the day.
+      if (today.has(position.symbol)) dayChange = dayChange.plus(dayGain(ZERO, quote, today.get(position.symbol)).mul(rate));
+      continue;
+    }
+    const figures = valuePosition(position, quote, rate, today.get(position.symbol));
     valued.push({ position, figures });
     totalValue = totalValue.plus(figures.marketValue);
     invested = invested.plus(position.costBasis.mul(rate));

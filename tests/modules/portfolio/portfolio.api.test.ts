@@ -194,6 +194,27 @@ describe('recordTrade', () => {
     expect(portfolio).toMatchObject({ totalValue: 10493.75, invested: 2355, dayChange: 150, realizedPnl: 0 });
   });
 
+  it('counts today\'s day change of shares bought today from their price, and of shares sold today up to the sale', async () => {
+    const id = await newPortfolio();
+    await deposit(id, 10_000);
+    const now = new Date().toISOString();
+    // 10 AAPL held since before today, 5 more bought today at 186, 4 sold today at 192. Quoted 190, previous close 180.
+    await ok(RECORD, trade(id, { quantity: 10, price: 150 }));
+    await ok(RECORD, trade(id, { quantity: 5, price: 186, executedAt: now }));
+    await ok(RECORD, trade(id, { quantity: 4, side: 'SELL', price: 192, executedAt: now }));
+    const { portfolio } = await ok(PORTFOLIO, { id });
+    // Now 11 × 190 = 2090; at the close 10 × 180 = 1800; today's trades paid 5 × 186 - 4 × 192 = 162: 2090 - 1800 - 162.
+    expect(portfolio.positions[0]).toMatchObject({ quantity: 11, dayChange: 128 });
+    expect(portfolio.dayChange).toBe(128);
+
+    // Sold out today: no position row, but the day's gain of the sale stays in the portfolio's day change.
+    await ok(RECORD, trade(id, { quantity: 11, side: 'SELL', price: 191, executedAt: now }));
+    const closed = (await ok(PORTFOLIO, { id })).portfolio;
+    expect(closed.positions).toEqual([]);
+    // 0 now; 1800 at the close; today paid 930 - 768 - 2101 = -1939: 0 - 1800 + 1939.
+    expect(closed.dayChange).toBe(139);
+  });
+
   it('realises P&L on sells against the average cost, commissions excluded', async () => {
     const id = await newPortfolio();
     await deposit(id, 5000);

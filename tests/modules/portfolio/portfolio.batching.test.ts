@@ -61,8 +61,9 @@ describe('portfolios { positions { stock marketValue … } totalValue … }', ()
     expect(portfolios.every((p) => p.positions.length === 50 && p.totalValue === 1000 + 50 * 281)).toBe(true);
     expect(portfolios[0]!.positions.map((p) => p.stock.symbol)).toEqual(Array.from({ length: 50 }, (_, i) => symbol(i + 1)));
     expect(portfolios.every((p: any) => p.trades.edges.length === 5)).toBe(true);
-    // user DB: the portfolios, one atomic state statement and one trade-page statement for all of them; stock DB: stocks + quotes.
-    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 3 });
+    // user DB: the portfolios, one atomic state statement, today's trades (day change) and one trade-page statement for
+    // all of them; stock DB: stocks + quotes.
+    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 4 });
     expect({ stock: large.stock, user: large.user }).toEqual({ stock: small.stock, user: small.user });
   });
 });
