@@ -50,6 +50,7 @@ import { IndicatorHistory } from './modules/indicator/indicator-history.js';
 import { createIndicatorCompute } from './workers/indicator-pool.js';
 import { CircuitBreaker } from './cache/circuit-breaker.js';
 import { createStockLoaders } from './modules/stock/stock.loaders.js';
+import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
 
 export interface App {
@@ -69,6 +70,8 @@ export interface App {
   readonly scheduler: Scheduler;
   /** The paper-order matching engine's writer (the quotes job runs it after each batch of ticks). */
   readonly orderFills: OrderFillService;
+  /** Stock rows shared by this process's requests (dropped over the bus when rows change). */
+  readonly stockRows: StockRowCache;
   /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
   readonly rateLimits: RateLimits;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
@@ -217,7 +220,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new LoginThrottle(config.rateLimits, limitStore),
     );
     const market = createMarketDependencies(config, stockDb.sql);
-    const contextDependencies = { stockDb: stockDb.prisma, userDb: userDb.prisma, auth, apiKeyVerifier, cache: realtime.cache, bus: realtime.bus, market, orderConfig: config.orders, analytics: config.analytics };
+    // Stock rows are read by nearly every query and change a few times a day: one cache per process, dropped over the bus.
+    const stockRows = new StockRowCache();
+    cleanups.push(await stockRows.listen(realtime.bus));
+    const contextDependencies = {
+      stockDb: stockDb.prisma,
+      userDb: userDb.prisma,
+      auth,
+      apiKeyVerifier,
+      cache: realtime.cache,
+      stockRows,
+      bus: realtime.bus,
+      market,
+      orderConfig: config.orders,
+      analytics: config.analytics,
+    };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
@@ -309,6 +326,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       jobs,
       scheduler,
       orderFills,
+      stockRows,
       rateLimits,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,

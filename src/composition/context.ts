@@ -6,6 +6,7 @@ import { InterestService } from '../modules/collection/interest.service.js';
 import { CustomScreenerService } from '../modules/screener/custom-screener.service.js';
 import { createScreenerLoaders, type ScreenerLoaders } from '../modules/screener/screener.loaders.js';
 import { ScreenerService } from '../modules/screener/screener.service.js';
+import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import { createStockLoaders, type StockLoaders } from '../modules/stock/stock.loaders.js';
 import { createIndicatorLoaders, type IndicatorLoaders } from '../modules/indicator/indicator.loaders.js';
 import { IndicatorService } from '../modules/indicator/indicator.service.js';
@@ -76,6 +77,8 @@ export interface ContextDependencies {
   userDb: UserClient;
   auth: AuthService;
   cache: Cache;
+  /** Stock rows shared by every request of this process (invalidated over the bus); absent: always read. */
+  stockRows?: StockRowCache;
   bus: EventBus;
   /** The process-wide API key verifier (its cache is cleared when a key is revoked). */
   apiKeyVerifier: ApiKeyVerifier;
@@ -93,7 +96,7 @@ export interface ContextDependencies {
  */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
   const loaders: Context['loaders'] = lazyObject({
-    stock: () => createStockLoaders(deps.stockDb, deps.cache),
+    stock: () => createStockLoaders(deps.stockDb, deps.cache, deps.stockRows),
     collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),

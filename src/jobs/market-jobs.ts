@@ -8,6 +8,7 @@ import { publishIndicators, publishPrice } from '../modules/live/live.service.js
 import type { MarketDependencies } from '../modules/market/backfill.service.js';
 import { pruneCandles } from '../modules/market/retention.js';
 import { updateFundamentals } from '../modules/stock/fundamentals.sql.js';
+import { announceStocksChanged } from '../modules/stock/stock-row-cache.js';
 import { isFundamentalsSource, type MarketDataProvider } from '../providers/market-data-provider.js';
 import { activeSymbols, createMarketDataProvider } from '../providers/provider-factory.js';
 import type { EventBus } from '../realtime/event-bus.js';
@@ -86,7 +87,10 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
         const source = await currentProvider();
         if (!isFundamentalsSource(source)) return { skipped: source.name };
         const reported = await source.fundamentals(await activeSymbols(deps.market.sql));
-        return { reported: reported.length, updated: await updateFundamentals(deps.market.sql, reported) };
+        const updated = await updateFundamentals(deps.market.sql, reported);
+        // Every process's row cache drops these stocks, so the new figures show at once.
+        if (updated > 0) await announceStocksChanged(deps.bus, reported.map((r) => r.symbol));
+        return { reported: reported.length, updated };
       },
     },
     {

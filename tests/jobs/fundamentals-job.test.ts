@@ -25,6 +25,8 @@ describe('the fundamentals job', () => {
       QUOTE_ROUTE,
       json(200, { quoteResponse: { result: [{ symbol: 'AAPL', trailingPE: 31.5, epsTrailingTwelveMonths: 6.05, trailingAnnualDividendYield: 0.0052, beta: 1.21 }] } }),
     );
+    // Read first, so the row sits in the process's row cache: the job's announcement must drop it.
+    expect((await t.graphql(`{ stock(symbol: "AAPL") { peRatio } }`)).errors).toBeUndefined();
     const job = t.app.jobs.find((j) => j.name === 'fundamentals')!;
     expect(await t.app.scheduler.tick(job)).toBe('ran');
     expect(yahoo.requests.filter((r) => r.startsWith('/v7/finance/quote'))).toHaveLength(1);

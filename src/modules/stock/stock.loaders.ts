@@ -10,6 +10,7 @@ import type { Cache } from '../../cache/cache.js';
 import { readThrough } from '../../cache/read-through.js';
 import { quoteCacheKey } from '../../realtime/topics.js';
 import { fromCachedQuote, quoteFromCandles, toCandle, toSessionStats, toStock, type SessionStatsRow } from './stock.mapper.js';
+import type { StockRowCache } from './stock-row-cache.js';
 import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
@@ -42,13 +43,20 @@ export function sessionStatsQuery(symbols: readonly string[], now: Date): Prisma
     CROSS JOIN LATERAL (SELECT ${averageSessionVolume(sessionWindow(now))} AS average_volume) a`;
 }
 
-export function createStockLoaders(prisma: StockClient, cache: Cache): StockLoaders {
+/** `rows`: the process's stock-row cache; without it every batch reads the rows from the database. */
+export function createStockLoaders(prisma: StockClient, cache: Cache, rows?: StockRowCache): StockLoaders {
   const candleLoaders = new Map<string, DataLoader<string, Candle[]>>();
 
   return {
     stockBySymbol: new DataLoader(async (symbols) => {
-      const rows = await prisma.stock.findMany({ where: { symbol: { in: [...symbols] } } });
-      return oneByKey(symbols, rows.map(toStock), (stock) => stock.symbol);
+      const cached = symbols.map((symbol) => rows?.get(symbol));
+      const missing = symbols.filter((_, i) => cached[i] === undefined);
+      if (missing.length === 0) return cached as (Stock | null)[];
+      const found = await prisma.stock.findMany({ where: { symbol: { in: missing } } });
+      const loaded = oneByKey(missing, found.map(toStock), (stock) => stock.symbol);
+      missing.forEach((symbol, i) => rows?.set(symbol, loaded[i]!));
+      const bySymbol = new Map(missing.map((symbol, i) => [symbol, loaded[i]!]));
+      return symbols.map((symbol, i) => (cached[i] === undefined ? bySymbol.get(symbol)! : cached[i]!));
     }),
 
     quoteBySymbol: new DataLoader(async (symbols) => {
