@@ -46,6 +46,7 @@ async function userWithPortfolios(count: number, size: number): Promise<SignedUp
 }
 
 async function statements(user: SignedUpUser) {
+  t.app.stockRows.invalidate(); // cold: no stock row cached by earlier operations
   t.app.stockDb.queries.reset();
   t.app.userDb.queries.reset();
   const result = await t.graphql(QUERY, {}, user.headers);

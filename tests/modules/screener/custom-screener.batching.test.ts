@@ -37,6 +37,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function statementsFor(user: SignedUpUser) {
+  t.app.stockRows.invalidate(); // cold: no stock row cached by earlier operations
   t.app.stockDb.queries.reset();
   t.app.userDb.queries.reset();
   const { data, errors } = await t.graphql(MY_SCREENERS, {}, user.headers);

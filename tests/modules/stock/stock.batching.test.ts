@@ -17,6 +17,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function countQueries(query: string, variables: Record<string, unknown>) {
+  t.app.stockRows.invalidate(); // cold: no stock row cached by earlier operations
   t.app.stockDb.queries.reset();
   const result = await t.graphql(query, variables);
   expect(result.errors).toBeUndefined();
