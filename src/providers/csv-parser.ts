@@ -79,6 +79,20 @@ function price(name: string, text: string): string | { reason: string } {
   return text;
 }
 
+/** a < b for two DECIMAL strings; exact where doubles cannot tell them apart. */
+function isBelow(a: string, b: string): boolean {
+  const [x, y] = [Number(a), Number(b)];
+  if (x !== y) return x < y;
+  const [ai, af = ''] = a.split('.');
+  const [bi, bf = ''] = b.split('.');
+  const intA = ai!.replace(/^0+(?=\d)/, '');
+  const intB = bi!.replace(/^0+(?=\d)/, '');
+  if (intA.length !== intB.length) return intA.length < intB.length;
+  if (intA !== intB) return intA < intB;
+  const width = Math.max(af.length, bf.length);
+  return af.padEnd(width, '0') < bf.padEnd(width, '0');
+}
+
 export interface CsvParseOptions {
   /** When given, rows of other symbols are reported as unknown. */
   symbols?: ReadonlySet<string> | null;
@@ -109,7 +123,7 @@ export function parseCsvRow(header: Map<Column, number>, fields: string[], line:
   }
   const volume = get('volume');
   if (!INTEGER.test(volume)) return problem(`unparsable number in volume: ${JSON.stringify(volume)} (expected a whole number of shares)`);
-  if (Number(values.high) < Number(values.low)) return problem(`high ${values.high} is below low ${values.low}`);
+  if (isBelow(values.high!, values.low!)) return problem(`high ${values.high} is below low ${values.low}`);
   return {
     kind: 'candle',
     line,

@@ -15,6 +15,8 @@ import {
 
 export class CsvProvider implements MarketDataProvider, BulkHistorySource {
   readonly name = 'csv';
+  /** parseCsvRow checks each row as ingestion would. */
+  readonly validatesCandles = true;
 
   /** `file`: the CSV to read; null for a provider configured without one (no history at all). */
   constructor(readonly file: string | null) {}

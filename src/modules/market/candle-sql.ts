@@ -3,6 +3,7 @@
 // same SQL runs on node-postgres and PGlite; the interval goes in as a literal
 // (PGlite cannot serialise arrays of an enum, and it comes from a closed set).
 
+import { copyField } from '../../db/copy-text.js';
 import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { CandleIntervalName, HistoryCandle } from '../../providers/market-data-provider.js';
 import type { CandleBucket } from './tick-aggregation.js';
@@ -93,6 +94,49 @@ export async function insertCandlesIfAbsent(
       rows.map((r) => r.candle.volume),
     ],
   );
+  return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
+}
+
+const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
+
+/** The rows in COPY text format, in STAGING_COLUMNS order. */
+function stagingText(rows: readonly CandleInsertRow[]): string {
+  let text = '';
+  for (const { symbol, candle: c } of rows) {
+    text += `${copyField(symbol)}\t${c.ts.toISOString()}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}\n`;
+  }
+  return text;
+}
+
+/**
+ * insertCandlesIfAbsent at COPY speed, for big chunks: in one transaction the
+ * rows are COPYed into a temporary staging table, then ONE INSERT … SELECT …
+ * ON CONFLICT DO NOTHING moves what is not stored yet. Same result.
+ */
+export async function copyCandlesIfAbsent(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  rows: readonly CandleInsertRow[],
+  source: string,
+): Promise<{ symbol: string; first: Date; n: number }[]> {
+  if (rows.length === 0) return [];
+  const result = await sql.transaction(async (tx) => {
+    await tx.exec(
+      `CREATE TEMP TABLE backfill_staging (symbol varchar, ts timestamptz, open numeric, high numeric, low numeric,
+         close numeric, adj_close numeric, volume int8) ON COMMIT DROP`,
+    );
+    await tx.copyFrom('backfill_staging', STAGING_COLUMNS, stagingText(rows));
+    return tx.query<{ symbol: string; first: Date | string; n: number | string }>(
+      `WITH ins AS (
+         INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
+         SELECT s.symbol, ${intervalLiteral(interval)}, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume, $1
+         FROM backfill_staging s
+         ON CONFLICT DO NOTHING
+         RETURNING symbol, ts
+       ) SELECT symbol, min(ts) AS first, count(*)::int AS n FROM ins GROUP BY symbol`,
+      [source],
+    );
+  });
   return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
 }
 

@@ -12,7 +12,7 @@ import {
   type MarketDataProvider,
   type Tick,
 } from '../../providers/market-data-provider.js';
-import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
+import { copyCandlesIfAbsent, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
@@ -50,8 +50,10 @@ export interface BackfillResult {
 export interface IngestServiceOptions {
   /** stock_price.source of tick candles; the live job passes its provider's name. Default "live". */
   tickSource?: string;
-  /** Rows per backfill INSERT. Default 5000. */
+  /** Rows per backfill INSERT from a per-symbol provider. Default 5000. */
   chunkSize?: number;
+  /** Rows per COPY from a bulk source (a CSV file). Default 50000. */
+  copyChunkSize?: number;
   /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
   maxErrors?: number;
   /** Told about ticks that cannot be stored (they are dropped). */
@@ -76,6 +78,7 @@ export class IngestService {
   /** Previous trading day's close per UTC day number, then symbol; only the days in use are kept. */
   private readonly previousCloses = new Map<number, Map<string, string | null>>();
   private readonly chunkSize: number;
+  private readonly copyChunkSize: number;
   private readonly maxErrors: number;
 
   constructor(
@@ -83,6 +86,7 @@ export class IngestService {
     private readonly options: IngestServiceOptions = {},
   ) {
     this.chunkSize = options.chunkSize ?? 5_000;
+    this.copyChunkSize = options.copyChunkSize ?? 50_000;
     this.maxErrors = options.maxErrors ?? 1_000;
   }
 
@@ -168,14 +172,19 @@ export class IngestService {
     const known = await knownSymbols(this.sql, bulk ? undefined : symbols);
     for (const symbol of symbols) if (!known.has(symbol)) report.problem({ symbol, reason: `unknown symbol ${symbol}` });
     const requested = symbols.length > 0 ? new Set(symbols) : null;
+    // A bulk source streams through COPY, a chunk in flight while the next one is read.
+    const chunkSize = bulk ? this.copyChunkSize : this.chunkSize;
+    const checked = bulk && provider.validatesCandles === true;
     let chunk: CandleInsertRow[] = [];
-    const flush = async () => {
-      const rows = chunk;
-      chunk = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    const load = async (rows: CandleInsertRow[]) => {
       const span = dateSpan(rows.map((r) => r.candle.ts));
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
-      const inserted = await insertCandlesIfAbsent(this.sql, interval, rows, provider.name.slice(0, 20));
+      const source = provider.name.slice(0, 20);
+      const inserted = bulk
+        ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
+        : await insertCandlesIfAbsent(this.sql, interval, rows, source);
       let count = 0;
       for (const { symbol, first, n } of inserted) {
         count += n;
@@ -184,12 +193,23 @@ export class IngestService {
       report.inserted += count;
       report.skipped += rows.length - count;
     };
+    const flush = async () => {
+      const rows = chunk;
+      chunk = [];
+      const previous = inFlight;
+      inFlight = Promise.resolve();
+      await previous;
+      inFlight = load(rows);
+      // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
+      inFlight.catch(() => undefined);
+      if (!bulk) await inFlight;
+    };
     const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
-      const problem = candleProblem(candle);
+      const problem = checked ? null : candleProblem(candle);
       if (problem) return report.problem({ line, symbol, reason: problem });
       if ((from && candle.ts < from) || (to && candle.ts > to)) return void (report.skipped += 1);
       chunk.push({ symbol, candle });
-      if (chunk.length >= this.chunkSize) await flush();
+      if (chunk.length >= chunkSize) await flush();
     };
 
     if (bulk) {
@@ -214,6 +234,7 @@ export class IngestService {
       }
     }
     await flush();
+    await inFlight;
     return report.result();
   }
 }
