@@ -10,7 +10,7 @@ import type { CandleBucket } from './tick-aggregation.js';
 
 const INTERVALS: readonly CandleIntervalName[] = ['MINUTE', 'HOUR', 'DAY'];
 
-function intervalLiteral(interval: CandleIntervalName): string {
+export function intervalLiteral(interval: CandleIntervalName): string {
   if (!INTERVALS.includes(interval)) throw new RangeError(`unknown candle interval ${String(interval)}`);
   return `'${interval}'::candle_interval`;
 }
@@ -101,9 +101,14 @@ const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_cl
 
 /** The rows in COPY text format, in STAGING_COLUMNS order. */
 function stagingText(rows: readonly CandleInsertRow[]): string {
+  // Daily rows repeat each time once per symbol: write each once.
+  const times = new Map<number, string>();
   let text = '';
   for (const { symbol, candle: c } of rows) {
-    text += `${copyField(symbol)}\t${c.ts.toISOString()}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}\n`;
+    const ms = c.ts.getTime();
+    let ts = times.get(ms);
+    if (ts === undefined) times.set(ms, (ts = c.ts.toISOString()));
+    text += `${copyField(symbol)}\t${ts}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}\n`;
   }
   return text;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../providers/market-data-provider.js';
 import { copyCandlesIfAbsent, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
+import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
 /** One symbol's new quote after a batch of ticks (what subscribers receive: every Quote field). */
@@ -177,10 +178,14 @@ export class IngestService {
     const checked = bulk && provider.validatesCandles === true;
     let chunk: CandleInsertRow[] = [];
     let inFlight: Promise<void> = Promise.resolve();
-    const load = async (rows: CandleInsertRow[]) => {
-      const span = dateSpan(rows.map((r) => r.candle.ts));
+    const load = async (chunkRows: CandleInsertRow[]) => {
+      const span = dateSpan(chunkRows.map((r) => r.candle.ts));
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
+      // A repeat run of a file finds most symbols stored in full: those rows are skipped unread by the database.
+      const { rows, skipped } = bulk ? await dropStoredSymbols(this.sql, interval, chunkRows) : { rows: chunkRows, skipped: 0 };
+      report.skipped += skipped;
+      if (rows.length === 0) return;
       const source = provider.name.slice(0, 20);
       const inserted = bulk
         ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
