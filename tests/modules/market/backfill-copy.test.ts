@@ -115,9 +115,9 @@ describe('backfill of a file through COPY', () => {
   });
 
   it('rejects a high below its low once, even where doubles cannot tell the two apart', async () => {
-    const file = await csv('close-call.csv', ['NVDA,2025-03-07,1,1.0000000000000001,1.0000000000000002,1,1', 'NVDA,2025-03-10,1,1.0000000000000002,1.0000000000000001,1,1']);
+    const file = await csv('close-call.csv', ['NVDA,2025-03-07,1,1.00000000000000001,1.00000000000000002,1,1', 'NVDA,2025-03-10,1,1.00000000000000002,1.00000000000000001,1,1']);
     const result = await new IngestService(db.sql).backfill(new CsvProvider(file), ['NVDA'], 'DAY', null, null);
-    expect(result.errors).toEqual([{ line: 2, symbol: 'NVDA', reason: 'high 1.0000000000000001 is below low 1.0000000000000002' }]);
+    expect(result.errors).toEqual([{ line: 2, symbol: 'NVDA', reason: 'high 1.00000000000000001 is below low 1.00000000000000002' }]);
     expect(result.inserted).toBe(1);
   });
 });
