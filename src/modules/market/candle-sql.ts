@@ -99,8 +99,8 @@ export async function insertCandlesIfAbsent(
 
 const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
 
-/** The rows in COPY text format, in STAGING_COLUMNS order. */
-function stagingText(rows: readonly CandleInsertRow[]): string {
+/** The rows in COPY text format, in STAGING_COLUMNS order (then `tail`, already escaped, on every line). */
+function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
   // Daily rows repeat each time once per symbol: write each once.
   const times = new Map<number, string>();
   let text = '';
@@ -108,7 +108,7 @@ function stagingText(rows: readonly CandleInsertRow[]): string {
     const ms = c.ts.getTime();
     let ts = times.get(ms);
     if (ts === undefined) times.set(ms, (ts = c.ts.toISOString()));
-    text += `${copyField(symbol)}\t${ts}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}\n`;
+    text += `${copyField(symbol)}\t${ts}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}${tail}\n`;
   }
   return text;
 }
@@ -143,6 +143,29 @@ export async function copyCandlesIfAbsent(
     );
   });
   return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
+}
+
+/**
+ * COPYs rows none of which is stored yet straight into stock_price (what a
+ * first backfill of a file meets); returns false, having written nothing,
+ * when one is stored after all (a tick may have written it since it was
+ * checked): the caller then takes copyCandlesIfAbsent.
+ */
+export async function copyFreshCandles(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  rows: readonly CandleInsertRow[],
+  source: string,
+): Promise<boolean> {
+  intervalLiteral(interval);
+  const text = stagingText(rows, `\t${interval}\t${copyField(source)}`);
+  try {
+    await sql.transaction((tx) => tx.copyFrom('stock_price', [...STAGING_COLUMNS, 'interval', 'source'], text));
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23505') return false;
+    throw error;
+  }
 }
 
 /**

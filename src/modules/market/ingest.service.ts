@@ -12,7 +12,7 @@ import {
   type MarketDataProvider,
   type Tick,
 } from '../../providers/market-data-provider.js';
-import { copyCandlesIfAbsent, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
+import { copyCandlesIfAbsent, copyFreshCandles, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
 import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
@@ -183,13 +183,17 @@ export class IngestService {
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
       // A repeat run of a file finds most symbols stored in full: those rows are skipped unread by the database.
-      const { rows, skipped } = bulk ? await dropStoredSymbols(this.sql, interval, chunkRows) : { rows: chunkRows, skipped: 0 };
+      const { rows, skipped, fresh } = bulk ? await dropStoredSymbols(this.sql, interval, chunkRows) : { rows: chunkRows, skipped: 0, fresh: false };
       report.skipped += skipped;
       if (rows.length === 0) return;
       const source = provider.name.slice(0, 20);
-      const inserted = bulk
-        ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
-        : await insertCandlesIfAbsent(this.sql, interval, rows, source);
+      // Nothing of a fresh chunk is stored yet: COPY straight in, no staging table.
+      const inserted =
+        fresh && (await copyFreshCandles(this.sql, interval, rows, source))
+          ? newPerSymbol(rows)
+          : bulk
+            ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
+            : await insertCandlesIfAbsent(this.sql, interval, rows, source);
       let count = 0;
       for (const { symbol, first, n } of inserted) {
         count += n;
@@ -242,6 +246,20 @@ export class IngestService {
     await inFlight;
     return report.result();
   }
+}
+
+/** Per symbol of rows all written: how many and the earliest. */
+function newPerSymbol(rows: readonly CandleInsertRow[]): { symbol: string; first: Date; n: number }[] {
+  const bySymbol = new Map<string, { symbol: string; first: Date; n: number }>();
+  for (const { symbol, candle } of rows) {
+    const entry = bySymbol.get(symbol);
+    if (!entry) bySymbol.set(symbol, { symbol, first: candle.ts, n: 1 });
+    else {
+      entry.n += 1;
+      if (candle.ts < entry.first) entry.first = candle.ts;
+    }
+  }
+  return [...bySymbol.values()];
 }
 
 function dayNumber(day: Date): number {

@@ -13,12 +13,15 @@ function digest(times: readonly number[]): string {
   return createHash('md5').update(times.join(',')).digest('hex');
 }
 
-/** Splits rows into those to load and the count of rows whose symbol is stored in full over the chunk's span. */
+/**
+ * Splits rows into those to load and the count of rows whose symbol is stored in full over the chunk's span.
+ * `fresh`: no row left to load has a stored candle in its symbol's span nor a repeat in the chunk.
+ */
 export async function dropStoredSymbols(
   sql: SqlExecutor,
   interval: CandleIntervalName,
   rows: readonly CandleInsertRow[],
-): Promise<{ rows: CandleInsertRow[]; skipped: number }> {
+): Promise<{ rows: CandleInsertRow[]; skipped: number; fresh: boolean }> {
   const bySymbol = new Map<string, Set<number>>();
   for (const { symbol, candle } of rows) {
     let times = bySymbol.get(symbol);
@@ -43,11 +46,14 @@ export async function dropStoredSymbols(
     ],
   );
   const full = new Set<string>();
+  let storedElsewhere = false;
   for (const row of stored) {
     const times = distinct.get(row.symbol)!;
     if (Number(row.n) === times.length && row.digest === digest(times)) full.add(row.symbol);
+    else if (Number(row.n) > 0) storedElsewhere = true;
   }
-  if (full.size === 0) return { rows: [...rows], skipped: 0 };
-  const kept = rows.filter((r) => !full.has(r.symbol));
-  return { rows: kept, skipped: rows.length - kept.length };
+  const kept = full.size === 0 ? [...rows] : rows.filter((r) => !full.has(r.symbol));
+  let distinctKept = 0;
+  for (const [symbol, times] of distinct) if (!full.has(symbol)) distinctKept += times.length;
+  return { rows: kept, skipped: rows.length - kept.length, fresh: !storedElsewhere && distinctKept === kept.length };
 }
