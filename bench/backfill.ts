@@ -37,23 +37,31 @@ function psql(url: string, command: string): Promise<void> {
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await fn();
+  const used = process.cpuUsage(cpu);
+  if (process.env.BENCH_CPU) console.error(`node cpu ${((used.user + used.system) / 1000).toFixed(0)} ms`);
   return { ms: performance.now() - started, result };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const dir = await mkdtemp(join(tmpdir(), 'mg-bench-backfill-'));
-try {
-  const file = join(dir, 'history.csv');
+/** The file of SYMBOLS × DAYS daily rows; returns the row count (the lines are not kept alive). */
+async function writeHistory(file: string): Promise<number> {
   const lines = ['symbol,date,open,high,low,close,volume'];
   for (let s = 1; s <= SYMBOLS; s++) {
     const symbol = 'B' + String(s).padStart(4, '0');
     for (let d = 0; d < DAYS; d++) lines.push(`${symbol},${new Date(START + d * 86_400_000).toISOString().slice(0, 10)},100.5,101.25,99.75,100.125,${1_000_000 + d}`);
   }
   await writeFile(file, lines.join('\n') + '\n');
-  const rows = lines.length - 1;
+  return lines.length - 1;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'mg-bench-backfill-'));
+try {
+  const file = join(dir, 'history.csv');
+  const rows = await writeHistory(file);
 
   const ours: number[] = [];
   const repeats: number[] = [];
@@ -61,7 +69,7 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const a = await freshDatabase();
     try {
-      const first = await timed(() => new IngestService(a.sql).backfill(new CsvProvider(file), [], 'DAY', null, null));
+      const first = await timed(() => new IngestService(a.sql, { copyChunkSize: Number(process.env.BENCH_COPY_CHUNK ?? 50_000) }).backfill(new CsvProvider(file), [], 'DAY', null, null));
       if (first.result.inserted !== rows || first.result.errors.length > 0) throw new Error(`backfill inserted ${first.result.inserted} of ${rows}`);
       const again = await timed(() => new IngestService(a.sql).backfill(new CsvProvider(file), [], 'DAY', null, null));
       if (again.result.inserted !== 0 || again.result.skipped !== rows) throw new Error(`repeat inserted ${again.result.inserted}`);

@@ -213,20 +213,32 @@ export class IngestService {
       inFlight.catch(() => undefined);
       if (!bulk) await inFlight;
     };
-    const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
+    // Synchronous but for a full chunk: no await per row.
+    const offer = (symbol: string, candle: HistoryCandle, line?: number): Promise<void> | undefined => {
       const problem = checked ? null : candleProblem(candle);
-      if (problem) return report.problem({ line, symbol, reason: problem });
+      if (problem) return void report.problem({ line, symbol, reason: problem });
       if ((from && candle.ts < from) || (to && candle.ts > to)) return void (report.skipped += 1);
       chunk.push({ symbol, candle });
-      if (chunk.length >= chunkSize) await flush();
+      return chunk.length >= chunkSize ? flush() : undefined;
     };
 
     if (bulk) {
       try {
-        for await (const record of provider.records(known, interval) as AsyncIterable<HistoryRecord>) {
-          if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
-          else if (requested && !requested.has(record.symbol)) report.skipped += 1;
-          else await offer(record.symbol, record.candle, record.line);
+        const batched = provider.recordBatches !== undefined;
+        const batches = provider.recordBatches
+          ? provider.recordBatches(known, interval)
+          : oneByOne(provider.records(known, interval) as AsyncIterable<HistoryRecord>);
+        for await (const batch of batches) {
+          for (const record of batch) {
+            if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
+            else if (requested && !requested.has(record.symbol)) report.skipped += 1;
+            else {
+              const loading = offer(record.symbol, record.candle, record.line);
+              if (loading) await loading;
+            }
+          }
+          // A file read ahead resolves on microtasks alone: let the loading chunk's I/O in between batches.
+          if (batched) await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } catch (error) {
         const line = (error as { line?: unknown }).line;
@@ -246,6 +258,10 @@ export class IngestService {
     await inFlight;
     return report.result();
   }
+}
+
+async function* oneByOne(records: AsyncIterable<HistoryRecord>): AsyncIterable<HistoryRecord[]> {
+  for await (const record of records) yield [record];
 }
 
 /** Per symbol of rows all written: how many and the earliest. */
