@@ -99,7 +99,10 @@ export async function insertCandlesIfAbsent(
 
 const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
 
-/** The rows in COPY text format, in STAGING_COLUMNS order (then `tail`, already escaped, on every line). */
+/**
+ * The rows in COPY text format, in STAGING_COLUMNS order (then `tail`, already escaped, on every line).
+ * Prices and volumes reach here checked as digits (candleProblem or the CSV parser): only the symbol is escaped.
+ */
 function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
   // Daily rows repeat each time once per symbol: write each once.
   const times = new Map<number, string>();
@@ -108,7 +111,7 @@ function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
     const ms = c.ts.getTime();
     let ts = times.get(ms);
     if (ts === undefined) times.set(ms, (ts = c.ts.toISOString()));
-    text += `${copyField(symbol)}\t${ts}\t${copyField(c.open)}\t${copyField(c.high)}\t${copyField(c.low)}\t${copyField(c.close)}\t${copyField(c.adjClose)}\t${copyField(c.volume)}${tail}\n`;
+    text += `${copyField(symbol)}\t${ts}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.adjClose ?? '\\N'}\t${c.volume}${tail}\n`;
   }
   return text;
 }
