@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyField, copyText } from '../../../src/db/copy-text.js';
+import { copyFreshCandles } from '../../../src/modules/market/candle-sql.js';
 import { IngestService } from '../../../src/modules/market/ingest.service.js';
 import { CsvProvider } from '../../../src/providers/csv-provider.js';
 import { openTestDatabase, type TestDatabase } from '../../support/databases.js';
@@ -119,5 +120,13 @@ describe('backfill of a file through COPY', () => {
     const result = await new IngestService(db.sql).backfill(new CsvProvider(file), ['NVDA'], 'DAY', null, null);
     expect(result.errors).toEqual([{ line: 2, symbol: 'NVDA', reason: 'high 1.00000000000000001 is below low 1.00000000000000002' }]);
     expect(result.inserted).toBe(1);
+  });
+
+  it('writes nothing straight into stock_price when a row of a chunk checked as fresh was stored meanwhile', async () => {
+    await db.sql.exec(`INSERT INTO stock_price (symbol, interval, ts, open, high, low, close, volume) VALUES ('XOM', 'DAY', '2025-03-10T00:00:00Z', 1, 1, 1, 1, 1)`);
+    const candle = (date: string) => ({ ts: day(date), open: '2', high: '2', low: '2', close: '2', adjClose: null, volume: '2' });
+    const rows = [{ symbol: 'XOM', candle: candle('2025-03-07') }, { symbol: 'XOM', candle: candle('2025-03-10') }];
+    expect(await copyFreshCandles(db.sql, 'DAY', rows, 'csv')).toBe(false);
+    expect(await daysOf('XOM')).not.toContain('2025-03-07');
   });
 });
