@@ -80,6 +80,17 @@ export function parseCsvDate(text: string): Date | null {
 }
 
 const dateCache = new Map<string, number | null>();
+const sharedDates = new Map<string, Date | null>();
+
+/** parseCsvDate, one Date per distinct text (a file's rows share them; nothing mutates a candle's ts). */
+function sharedCsvDate(text: string): Date | null {
+  let date = sharedDates.get(text);
+  if (date === undefined) {
+    if (sharedDates.size >= 50_000) sharedDates.clear();
+    sharedDates.set(text, (date = parseCsvDate(text)));
+  }
+  return date;
+}
 
 function parseDate(text: string): Date | null {
   const match = DATE.exec(text);
@@ -133,7 +144,7 @@ export function parseCsvRow(header: Map<Column, number>, fields: string[], line:
   if (!SYMBOL.test(symbol)) return { kind: 'problem', line, reason: `invalid symbol ${JSON.stringify(written)}` };
   if (options.symbols && !options.symbols.has(symbol)) return { kind: 'problem', line, symbol, reason: `unknown symbol ${symbol}` };
   const date = field(header, fields, 'date');
-  const ts = parseCsvDate(date);
+  const ts = sharedCsvDate(date);
   if (!ts) return { kind: 'problem', line, symbol, reason: `unknown date ${JSON.stringify(date)}: expected YYYY-MM-DD` };
 
   const open = price('open', field(header, fields, 'open'));

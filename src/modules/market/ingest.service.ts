@@ -214,11 +214,13 @@ export class IngestService {
       if (!bulk) await inFlight;
     };
     // Synchronous but for a full chunk: no await per row.
-    const offer = (symbol: string, candle: HistoryCandle, line?: number): Promise<void> | undefined => {
+    // `row` may be the provider's record itself (it has symbol and candle): one object less per row.
+    const offer = (row: CandleInsertRow, line?: number): Promise<void> | undefined => {
+      const { symbol, candle } = row;
       const problem = checked ? null : candleProblem(candle);
       if (problem) return void report.problem({ line, symbol, reason: problem });
       if ((from && candle.ts < from) || (to && candle.ts > to)) return void (report.skipped += 1);
-      chunk.push({ symbol, candle });
+      chunk.push(row);
       return chunk.length >= chunkSize ? flush() : undefined;
     };
 
@@ -233,7 +235,7 @@ export class IngestService {
             if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
             else if (requested && !requested.has(record.symbol)) report.skipped += 1;
             else {
-              const loading = offer(record.symbol, record.candle, record.line);
+              const loading = offer(record, record.line);
               if (loading) await loading;
             }
           }
@@ -248,7 +250,7 @@ export class IngestService {
       if (!from || !to) throw new RangeError(`backfill from ${provider.name} needs both from and to`);
       for (const symbol of symbols.filter((s) => known.has(s))) {
         try {
-          for (const candle of await provider.history(symbol, interval, from, to)) await offer(symbol, candle);
+          for (const candle of await provider.history(symbol, interval, from, to)) await offer({ symbol, candle });
         } catch (error) {
           report.problem({ symbol, reason: errorMessage(error) });
         }
