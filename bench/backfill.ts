@@ -1,9 +1,8 @@
 // CSV backfill through IngestService vs psql's \copy of the same file.
 //   npm run bench:backfill     (BENCH_DATABASE_URL to use another server; BENCH_SYMBOLS, default 500;
-//                               BENCH_DAYS, default 400; BENCH_RUNS, default 3)
+//                               BENCH_DAYS, default 400; BENCH_RUNS, default 3; BENCH_COPY_CHUNK, default 50,000)
 // Each run, interleaved: a fresh database gets the stocks and a backfill of the
-// file through IngestService + CsvProvider (COPY into staging, one INSERT …
-// SELECT per chunk), then the same backfill again (inserts nothing); another
+// file through IngestService + CsvProvider (COPY per chunk, see candle-sql.ts), then the same backfill again (inserts nothing); another
 // fresh database gets the same partitions and `psql -c "\copy stock_price …
 // FROM file CSV HEADER"` of the same file. Medians of the runs are printed.
 import { spawn } from 'node:child_process';
@@ -35,13 +34,13 @@ function psql(url: string, command: string): Promise<void> {
   });
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+/** Wall time, and this process's CPU time (the backfill's JS side; PostgreSQL's work is not in it). */
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await fn();
   const used = process.cpuUsage(cpu);
-  if (process.env.BENCH_CPU) console.error(`node cpu ${((used.user + used.system) / 1000).toFixed(0)} ms`);
-  return { ms: performance.now() - started, result };
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, result };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -66,6 +65,7 @@ try {
   const ours: number[] = [];
   const repeats: number[] = [];
   const copies: number[] = [];
+  const cpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const a = await freshDatabase();
     try {
@@ -75,6 +75,7 @@ try {
       if (again.result.inserted !== 0 || again.result.skipped !== rows) throw new Error(`repeat inserted ${again.result.inserted}`);
       ours.push(first.ms);
       repeats.push(again.ms);
+      cpu.push(first.cpuMs, again.cpuMs);
     } finally {
       await a.drop();
     }
@@ -91,7 +92,9 @@ try {
     } finally {
       await b.drop();
     }
-    console.error(`run ${run + 1}: backfill ${seconds(ours[run]!)}, repeat ${seconds(repeats[run]!)}, \\copy ${seconds(copies[run]!)}`);
+    console.error(
+      `run ${run + 1}: backfill ${seconds(ours[run]!)} (node CPU ${seconds(cpu[2 * run]!)}), repeat ${seconds(repeats[run]!)} (node CPU ${seconds(cpu[2 * run + 1]!)}), \\copy ${seconds(copies[run]!)}`,
+    );
   }
 
   const ratio = median(copies.map((c, i) => c / ours[i]!));
