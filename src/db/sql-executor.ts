@@ -1,5 +1,9 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { copyStatement } from './copy-text.js';
 
 /**
  * The few raw-SQL operations the migrator, the seeder, health checks and hot
@@ -12,6 +16,11 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Loads `text` (COPY text format, see copy-text.ts) into `table`'s `columns`
+   * with COPY: STDIN on node-postgres, PGlite's /dev/blob on the embedded one.
+   */
+  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +42,16 @@ function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null, mapError: Erro
     },
     async exec(sql: string) {
       await queryable.query(sql).catch(mapError);
+    },
+    async copyFrom(table: string, columns: readonly string[], text: string) {
+      // COPY needs one connection for its whole stream: outside a transaction, borrow one.
+      const client = pool ? await pool.connect().catch(mapError) : (queryable as pg.PoolClient);
+      try {
+        const stream = client.query(copyFromStdin(copyStatement(table, columns, 'STDIN')));
+        await pipeline(Readable.from([text]), stream).catch(mapError);
+      } finally {
+        if (pool) client.release();
+      }
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       if (!pool) throw new Error('Nested transactions are not supported: use the executor passed to fn');
@@ -69,6 +88,9 @@ function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExec
     },
     async exec(sql: string) {
       await db.exec(sql);
+    },
+    async copyFrom(table: string, columns: readonly string[], text: string) {
+      await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       if (!owner) throw new Error('Nested transactions are not supported: use the executor passed to fn');

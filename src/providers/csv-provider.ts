@@ -2,7 +2,7 @@
 // source only: it has no live quotes, so quotes() returns nothing.
 
 import { access } from 'node:fs/promises';
-import { readCandleCsv } from './csv-parser.js';
+import { readCandleCsvBatches } from './csv-parser.js';
 import {
   ProviderError,
   type BulkHistorySource,
@@ -15,6 +15,8 @@ import {
 
 export class CsvProvider implements MarketDataProvider, BulkHistorySource {
   readonly name = 'csv';
+  /** parseCsvRow checks each row as ingestion would. */
+  readonly validatesCandles = true;
 
   /** `file`: the CSV to read; null for a provider configured without one (no history at all). */
   constructor(readonly file: string | null) {}
@@ -25,6 +27,11 @@ export class CsvProvider implements MarketDataProvider, BulkHistorySource {
 
   /** Every record of the file: candles (of `symbols` only, when given) and problems with their line numbers. */
   async *records(symbols: ReadonlySet<string> | null, interval: CandleIntervalName): AsyncIterable<HistoryRecord> {
+    for await (const batch of this.recordBatches(symbols, interval)) yield* batch;
+  }
+
+  /** records() a few thousand at a time. */
+  async *recordBatches(symbols: ReadonlySet<string> | null, interval: CandleIntervalName): AsyncIterable<HistoryRecord[]> {
     if (this.file === null) throw new ProviderError(this.name, 'csv: no file given');
     if (interval !== 'DAY') throw new ProviderError(this.name, `csv: files hold daily candles only, not ${interval}`);
     try {
@@ -33,7 +40,7 @@ export class CsvProvider implements MarketDataProvider, BulkHistorySource {
       throw new ProviderError(this.name, `csv: cannot read ${this.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
     // A bad header ends the file with a CsvHeaderError (line 1).
-    yield* readCandleCsv(this.file, { symbols });
+    yield* readCandleCsvBatches(this.file, { symbols });
   }
 
   /** The symbol's good rows with from <= date <= to, oldest first; bad rows are left out. */

@@ -74,6 +74,10 @@ export type HistoryRecord =
 export interface BulkHistorySource {
   /** Records in file order; rows of symbols outside `symbols` (when given) come back as problems. */
   records(symbols: ReadonlySet<string> | null, interval: CandleIntervalName): AsyncIterable<HistoryRecord>;
+  /** records() in batches, when the source can: no await per row. */
+  recordBatches?(symbols: ReadonlySet<string> | null, interval: CandleIntervalName): AsyncIterable<HistoryRecord[]>;
+  /** True when records() checks every candle as strictly as ingestion's candleProblem (it is then not checked again). */
+  readonly validatesCandles?: boolean;
 }
 
 export function isBulkHistorySource(provider: MarketDataProvider): provider is MarketDataProvider & BulkHistorySource {

@@ -237,6 +237,7 @@ describe('seedStockDb', () => {
       query: () => Promise.reject(new Error('queried')),
       exec: () => Promise.reject(new Error('executed')),
       transaction: () => Promise.reject(new Error('transaction opened')),
+      copyFrom: () => Promise.reject(new Error('copied')),
       close: () => Promise.resolve(),
     };
     await expect(seedStockDb(untouchable, { symbols: ['AAPL', 'NOPE'] })).rejects.toThrow(/Unknown seed symbols: NOPE/);

@@ -3,13 +3,14 @@
 // same SQL runs on node-postgres and PGlite; the interval goes in as a literal
 // (PGlite cannot serialise arrays of an enum, and it comes from a closed set).
 
+import { copyField } from '../../db/copy-text.js';
 import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { CandleIntervalName, HistoryCandle } from '../../providers/market-data-provider.js';
 import type { CandleBucket } from './tick-aggregation.js';
 
 const INTERVALS: readonly CandleIntervalName[] = ['MINUTE', 'HOUR', 'DAY'];
 
-function intervalLiteral(interval: CandleIntervalName): string {
+export function intervalLiteral(interval: CandleIntervalName): string {
   if (!INTERVALS.includes(interval)) throw new RangeError(`unknown candle interval ${String(interval)}`);
   return `'${interval}'::candle_interval`;
 }
@@ -94,6 +95,80 @@ export async function insertCandlesIfAbsent(
     ],
   );
   return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
+}
+
+const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
+
+/**
+ * The rows in COPY text format, in STAGING_COLUMNS order (then `tail`, already escaped, on every line).
+ * Prices and volumes reach here checked as digits (candleProblem or the CSV parser): only the symbol is escaped.
+ */
+function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
+  // Daily rows repeat each time once per symbol: write each once.
+  const times = new Map<number, string>();
+  let text = '';
+  for (const { symbol, candle: c } of rows) {
+    const ms = c.ts.getTime();
+    let ts = times.get(ms);
+    if (ts === undefined) times.set(ms, (ts = c.ts.toISOString()));
+    text += `${copyField(symbol)}\t${ts}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.adjClose ?? '\\N'}\t${c.volume}${tail}\n`;
+  }
+  return text;
+}
+
+/**
+ * insertCandlesIfAbsent at COPY speed, for big chunks: in one transaction the
+ * rows are COPYed into a temporary staging table, then ONE INSERT … SELECT …
+ * ON CONFLICT DO NOTHING moves what is not stored yet. Same result.
+ */
+export async function copyCandlesIfAbsent(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  rows: readonly CandleInsertRow[],
+  source: string,
+): Promise<{ symbol: string; first: Date; n: number }[]> {
+  if (rows.length === 0) return [];
+  const result = await sql.transaction(async (tx) => {
+    await tx.exec(
+      `CREATE TEMP TABLE backfill_staging (symbol varchar, ts timestamptz, open numeric, high numeric, low numeric,
+         close numeric, adj_close numeric, volume int8) ON COMMIT DROP`,
+    );
+    await tx.copyFrom('backfill_staging', STAGING_COLUMNS, stagingText(rows));
+    return tx.query<{ symbol: string; first: Date | string; n: number | string }>(
+      `WITH ins AS (
+         INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
+         SELECT s.symbol, ${intervalLiteral(interval)}, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume, $1
+         FROM backfill_staging s
+         ON CONFLICT DO NOTHING
+         RETURNING symbol, ts
+       ) SELECT symbol, min(ts) AS first, count(*)::int AS n FROM ins GROUP BY symbol`,
+      [source],
+    );
+  });
+  return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
+}
+
+/**
+ * COPYs rows none of which is stored yet straight into stock_price (what a
+ * first backfill of a file meets); returns false, having written nothing,
+ * when one is stored after all (a tick may have written it since it was
+ * checked): the caller then takes copyCandlesIfAbsent.
+ */
+export async function copyFreshCandles(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  rows: readonly CandleInsertRow[],
+  source: string,
+): Promise<boolean> {
+  intervalLiteral(interval);
+  const text = stagingText(rows, `\t${interval}\t${copyField(source)}`);
+  try {
+    await sql.transaction((tx) => tx.copyFrom('stock_price', [...STAGING_COLUMNS, 'interval', 'source'], text));
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23505') return false;
+    throw error;
+  }
 }
 
 /**

@@ -12,8 +12,9 @@ import {
   type MarketDataProvider,
   type Tick,
 } from '../../providers/market-data-provider.js';
-import { insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
+import { copyCandlesIfAbsent, copyFreshCandles, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
+import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
 /** One symbol's new quote after a batch of ticks (what subscribers receive: every Quote field). */
@@ -50,8 +51,10 @@ export interface BackfillResult {
 export interface IngestServiceOptions {
   /** stock_price.source of tick candles; the live job passes its provider's name. Default "live". */
   tickSource?: string;
-  /** Rows per backfill INSERT. Default 5000. */
+  /** Rows per backfill INSERT from a per-symbol provider. Default 5000. */
   chunkSize?: number;
+  /** Rows per COPY from a bulk source (a CSV file). Default 50000. */
+  copyChunkSize?: number;
   /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
   maxErrors?: number;
   /** Told about ticks that cannot be stored (they are dropped). */
@@ -76,6 +79,7 @@ export class IngestService {
   /** Previous trading day's close per UTC day number, then symbol; only the days in use are kept. */
   private readonly previousCloses = new Map<number, Map<string, string | null>>();
   private readonly chunkSize: number;
+  private readonly copyChunkSize: number;
   private readonly maxErrors: number;
 
   constructor(
@@ -83,6 +87,7 @@ export class IngestService {
     private readonly options: IngestServiceOptions = {},
   ) {
     this.chunkSize = options.chunkSize ?? 5_000;
+    this.copyChunkSize = options.copyChunkSize ?? 50_000;
     this.maxErrors = options.maxErrors ?? 1_000;
   }
 
@@ -168,14 +173,27 @@ export class IngestService {
     const known = await knownSymbols(this.sql, bulk ? undefined : symbols);
     for (const symbol of symbols) if (!known.has(symbol)) report.problem({ symbol, reason: `unknown symbol ${symbol}` });
     const requested = symbols.length > 0 ? new Set(symbols) : null;
+    // A bulk source streams through COPY, a chunk in flight while the next one is read.
+    const chunkSize = bulk ? this.copyChunkSize : this.chunkSize;
+    const checked = bulk && provider.validatesCandles === true;
     let chunk: CandleInsertRow[] = [];
-    const flush = async () => {
-      const rows = chunk;
-      chunk = [];
-      const span = dateSpan(rows.map((r) => r.candle.ts));
+    let inFlight: Promise<void> = Promise.resolve();
+    const load = async (chunkRows: CandleInsertRow[]) => {
+      const span = dateSpan(chunkRows.map((r) => r.candle.ts));
       if (!span) return;
       await ensureMonths(this.sql, span.from, span.to);
-      const inserted = await insertCandlesIfAbsent(this.sql, interval, rows, provider.name.slice(0, 20));
+      // A repeat run of a file finds most symbols stored in full: those rows are skipped unread by the database.
+      const { rows, skipped, fresh } = bulk ? await dropStoredSymbols(this.sql, interval, chunkRows) : { rows: chunkRows, skipped: 0, fresh: false };
+      report.skipped += skipped;
+      if (rows.length === 0) return;
+      const source = provider.name.slice(0, 20);
+      // Nothing of a fresh chunk is stored yet: COPY straight in, no staging table.
+      const inserted =
+        fresh && (await copyFreshCandles(this.sql, interval, rows, source))
+          ? newPerSymbol(rows)
+          : bulk
+            ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
+            : await insertCandlesIfAbsent(this.sql, interval, rows, source);
       let count = 0;
       for (const { symbol, first, n } of inserted) {
         count += n;
@@ -184,20 +202,45 @@ export class IngestService {
       report.inserted += count;
       report.skipped += rows.length - count;
     };
-    const offer = async (symbol: string, candle: HistoryCandle, line?: number) => {
-      const problem = candleProblem(candle);
-      if (problem) return report.problem({ line, symbol, reason: problem });
+    const flush = async () => {
+      const rows = chunk;
+      chunk = [];
+      const previous = inFlight;
+      inFlight = Promise.resolve();
+      await previous;
+      inFlight = load(rows);
+      // Awaited at the next flush or at the end; not an unhandled rejection meanwhile.
+      inFlight.catch(() => undefined);
+      if (!bulk) await inFlight;
+    };
+    // Synchronous but for a full chunk: no await per row.
+    // `row` may be the provider's record itself (it has symbol and candle): one object less per row.
+    const offer = (row: CandleInsertRow, line?: number): Promise<void> | undefined => {
+      const { symbol, candle } = row;
+      const problem = checked ? null : candleProblem(candle);
+      if (problem) return void report.problem({ line, symbol, reason: problem });
       if ((from && candle.ts < from) || (to && candle.ts > to)) return void (report.skipped += 1);
-      chunk.push({ symbol, candle });
-      if (chunk.length >= this.chunkSize) await flush();
+      chunk.push(row);
+      return chunk.length >= chunkSize ? flush() : undefined;
     };
 
     if (bulk) {
       try {
-        for await (const record of provider.records(known, interval) as AsyncIterable<HistoryRecord>) {
-          if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
-          else if (requested && !requested.has(record.symbol)) report.skipped += 1;
-          else await offer(record.symbol, record.candle, record.line);
+        const batched = provider.recordBatches !== undefined;
+        const batches = provider.recordBatches
+          ? provider.recordBatches(known, interval)
+          : oneByOne(provider.records(known, interval) as AsyncIterable<HistoryRecord>);
+        for await (const batch of batches) {
+          for (const record of batch) {
+            if (record.kind === 'problem') report.problem({ line: record.line, symbol: record.symbol, reason: record.reason });
+            else if (requested && !requested.has(record.symbol)) report.skipped += 1;
+            else {
+              const loading = offer(record, record.line);
+              if (loading) await loading;
+            }
+          }
+          // A file read ahead resolves on microtasks alone: let the loading chunk's I/O in between batches.
+          if (batched) await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } catch (error) {
         const line = (error as { line?: unknown }).line;
@@ -207,15 +250,34 @@ export class IngestService {
       if (!from || !to) throw new RangeError(`backfill from ${provider.name} needs both from and to`);
       for (const symbol of symbols.filter((s) => known.has(s))) {
         try {
-          for (const candle of await provider.history(symbol, interval, from, to)) await offer(symbol, candle);
+          for (const candle of await provider.history(symbol, interval, from, to)) await offer({ symbol, candle });
         } catch (error) {
           report.problem({ symbol, reason: errorMessage(error) });
         }
       }
     }
     await flush();
+    await inFlight;
     return report.result();
   }
+}
+
+async function* oneByOne(records: AsyncIterable<HistoryRecord>): AsyncIterable<HistoryRecord[]> {
+  for await (const record of records) yield [record];
+}
+
+/** Per symbol of rows all written: how many and the earliest. */
+function newPerSymbol(rows: readonly CandleInsertRow[]): { symbol: string; first: Date; n: number }[] {
+  const bySymbol = new Map<string, { symbol: string; first: Date; n: number }>();
+  for (const { symbol, candle } of rows) {
+    const entry = bySymbol.get(symbol);
+    if (!entry) bySymbol.set(symbol, { symbol, first: candle.ts, n: 1 });
+    else {
+      entry.n += 1;
+      if (candle.ts < entry.first) entry.first = candle.ts;
+    }
+  }
+  return [...bySymbol.values()];
 }
 
 function dayNumber(day: Date): number {

@@ -12,6 +12,7 @@ function wrap(inner: SqlExecutor, log: string[]): SqlExecutor {
     query: (text, params) => (log.push(text), inner.query(text, params)),
     exec: (sql) => (log.push(sql), inner.exec(sql)),
     transaction: (fn) => inner.transaction((tx) => fn(wrap(tx, log))),
+    copyFrom: (table, columns, text) => (log.push(`COPY ${table}`), inner.copyFrom(table, columns, text)),
     close: () => inner.close(),
   } as SqlExecutor;
 }
