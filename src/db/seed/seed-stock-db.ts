@@ -10,7 +10,8 @@ import {
   SEED_NUMERIC_FILTERS,
   SEED_SCREENERS,
 } from './catalogue.data.js';
-import { appendIntradayBars, DEFAULT_INTRADAY_SESSIONS, emptyIntradayRows, insertIntradayRows, type IntradayRows, type IntradaySeedSessions } from './intraday-seed.js';
+import { emptyColumns, INTERVAL_LITERALS, pushCandle, SEED_INTERVALS, type CandleColumns, type SeedInterval } from './candle-columns.js';
+import { appendIntradayBars, DEFAULT_INTRADAY_SESSIONS, type IntradaySeedSessions } from './intraday-seed.js';
 import { dateOfDay, dayNumber, generateDailyCandles, isWeekdayNumber } from './price-path.js';
 import { SEED_BLACKLIST, SEED_UNIVERSE, type SeedStock } from './stocks.data.js';
 
@@ -178,22 +179,7 @@ async function insertScreeners(tx: SqlExecutor): Promise<number> {
   return inserted;
 }
 
-interface CandleColumns {
-  symbol: string[];
-  ts: string[];
-  open: string[];
-  high: string[];
-  low: string[];
-  close: string[];
-  adjClose: string[];
-  volume: string[];
-}
-
-function emptyColumns(): CandleColumns {
-  return { symbol: [], ts: [], open: [], high: [], low: [], close: [], adjClose: [], volume: [] };
-}
-
-async function insertCandleChunk(tx: SqlExecutor, c: CandleColumns): Promise<number> {
+async function insertCandleChunk(tx: SqlExecutor, interval: SeedInterval, c: CandleColumns): Promise<number> {
   if (c.symbol.length === 0) return 0;
   // interval and source are constants in the SELECT: PGlite cannot serialise
   // a JS array into an enum array parameter.
@@ -201,7 +187,7 @@ async function insertCandleChunk(tx: SqlExecutor, c: CandleColumns): Promise<num
     tx,
     `WITH ins AS (
        INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
-       SELECT u.symbol, 'DAY'::candle_interval, u.ts, u.open, u.high, u.low, u.close, u.adj_close, u.volume, 'seed'
+       SELECT u.symbol, ${INTERVAL_LITERALS[interval]}, u.ts, u.open, u.high, u.low, u.close, u.adj_close, u.volume, 'seed'
        FROM unnest($1::varchar[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[],
                    $6::numeric[], $7::numeric[], $8::int8[])
          AS u(symbol, ts, open, high, low, close, adj_close, volume)
@@ -219,38 +205,21 @@ async function insertCandles(
   to: Date,
   sessions: IntradaySeedSessions,
 ): Promise<{ daily: number; intraday: number }> {
-  let inserted = 0;
-  let intraday = 0;
-  let chunk = emptyColumns();
-  const bars: Record<'HOUR' | 'MINUTE', IntradayRows> = { HOUR: emptyIntradayRows(), MINUTE: emptyIntradayRows() };
-  const flushBars = async (interval: 'HOUR' | 'MINUTE') => {
-    intraday += await insertIntradayRows(tx, interval, bars[interval]);
-    bars[interval] = emptyIntradayRows();
+  const inserted: Record<SeedInterval, number> = { DAY: 0, HOUR: 0, MINUTE: 0 };
+  const chunks: Record<SeedInterval, CandleColumns> = { DAY: emptyColumns(), HOUR: emptyColumns(), MINUTE: emptyColumns() };
+  const flush = async (interval: SeedInterval) => {
+    inserted[interval] += await insertCandleChunk(tx, interval, chunks[interval]);
+    chunks[interval] = emptyColumns();
   };
   for (const stock of stocks) {
     const days = generateDailyCandles(stock, from, to);
-    appendIntradayBars(bars.HOUR, stock.symbol, days, 'HOUR', sessions.hour);
-    appendIntradayBars(bars.MINUTE, stock.symbol, days, 'MINUTE', sessions.minute);
-    for (const interval of ['HOUR', 'MINUTE'] as const) if (bars[interval].symbol.length >= CANDLE_ROWS_PER_STATEMENT) await flushBars(interval);
-    for (const candle of days) {
-      chunk.symbol.push(stock.symbol);
-      chunk.ts.push(candle.ts.toISOString());
-      chunk.open.push(candle.open);
-      chunk.high.push(candle.high);
-      chunk.low.push(candle.low);
-      chunk.close.push(candle.close);
-      chunk.adjClose.push(candle.adjClose);
-      chunk.volume.push(candle.volume.toString());
-    }
-    if (chunk.symbol.length >= CANDLE_ROWS_PER_STATEMENT) {
-      inserted += await insertCandleChunk(tx, chunk);
-      chunk = emptyColumns();
-    }
+    for (const candle of days) pushCandle(chunks.DAY, stock.symbol, { ...candle, volume: candle.volume.toString() });
+    appendIntradayBars(chunks.HOUR, stock.symbol, days, 'HOUR', sessions.hour);
+    appendIntradayBars(chunks.MINUTE, stock.symbol, days, 'MINUTE', sessions.minute);
+    for (const interval of SEED_INTERVALS) if (chunks[interval].symbol.length >= CANDLE_ROWS_PER_STATEMENT) await flush(interval);
   }
-  inserted += await insertCandleChunk(tx, chunk);
-  await flushBars('HOUR');
-  await flushBars('MINUTE');
-  return { daily: inserted, intraday };
+  for (const interval of SEED_INTERVALS) await flush(interval);
+  return { daily: inserted.DAY, intraday: inserted.HOUR + inserted.MINUTE };
 }
 
 export async function seedStockDb(
