@@ -34,23 +34,14 @@ export function formatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = unwrapResolverError(error);
+    const replaced = (code: string, message: string): GraphQLFormattedError => ({ message, locations: formatted.locations, path: formatted.path, extensions: { code } });
     // A connection failure that no database hook saw (Prisma's $transaction start, a raw driver call) is still
     // "try again shortly", not a bug: the client gets SERVICE_UNAVAILABLE, the log gets the original.
     if (isConnectionFailure(original)) {
       logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving');
-      return {
-        message: 'A database is unavailable; try again shortly',
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
-      };
+      return replaced('SERVICE_UNAVAILABLE', 'A database is unavailable; try again shortly');
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    return replaced('INTERNAL_SERVER_ERROR', 'Internal server error');
   };
 }

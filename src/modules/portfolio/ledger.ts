@@ -9,7 +9,8 @@ export type Tx = Prisma.TransactionClient;
 /** Book writes queue on the portfolio's row lock; waiting behind a few of them is normal, so allow longer than Prisma's 2 s / 5 s. */
 export const BOOK_TRANSACTION = { maxWait: 10_000, timeout: 20_000 } as const;
 
-export interface LockedPortfolio {
+/** A portfolio row as the books' writers and the loaders read it. */
+export interface PortfolioRow {
   id: string;
   accountId: string;
   name: string;
@@ -17,6 +18,9 @@ export interface LockedPortfolio {
   allowShort: boolean;
   createdAt: Date;
 }
+
+/** A portfolio row read under its row lock (lockPortfolios). */
+export type LockedPortfolio = PortfolioRow;
 
 /**
  * Concurrency control for every write to a portfolio's books: a row lock on

@@ -4,20 +4,12 @@ import type { UserClient } from '../../db/database.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import type { StockLoaders } from '../stock/stock.loaders.js';
 import { requireRate, type FxRates } from './fx-rates.js';
+import type { PortfolioRow } from './ledger.js';
 import { readPortfolioStates, type PortfolioState } from './portfolio-state.sql.js';
 import { currenciesOf, valuePortfolio, type Valuation } from './valuation.js';
 import { newYorkDate } from './money.js';
 import { readDayTrades, readTradePages } from './trades.sql.js';
 import type { TradeRow } from './trade.service.js';
-
-interface PortfolioRow {
-  id: string;
-  accountId: string;
-  name: string;
-  baseCurrency: string;
-  allowShort: boolean;
-  createdAt: Date;
-}
 
 export interface PortfolioLoaders {
   portfolioById: DataLoader<string, PortfolioRow | null>;
