@@ -8,10 +8,16 @@ import { createLogger } from '../../src/log.js';
 import { openTestDatabase, type TestDatabase } from './databases.js';
 import { testRedisUrl } from './servers.js';
 
+export interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
 export interface GraphQLResult<T = Record<string, any>> {
   status: number;
   data?: T | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: GraphQLError[];
 }
 
 export interface TestApp {
@@ -21,6 +27,10 @@ export interface TestApp {
   user: TestDatabase;
   /** POSTs one operation to /graphql and returns the HTTP status with the parsed body. */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  /** The data of an operation that must succeed; throws with the errors (as JSON) otherwise. */
+  data<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
+  /** The first error of an operation that must fail. */
+  firstError(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLError>;
   /** The same for a typed document from `npm run codegen`: result and variables are checked at compile time. */
   operation<TResult, TVariables extends Record<string, unknown>>(
     document: TypedDocumentNode<TResult, TVariables>,
@@ -86,6 +96,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       });
       const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
       return { status: response.status, ...body } as GraphQLResult<any>;
+    },
+    async data(query, variables, headers) {
+      const result = await testApp.graphql(query, variables, headers);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data as any;
+    },
+    async firstError(query, variables, headers) {
+      const result = await testApp.graphql(query, variables, headers);
+      if (!result.errors?.[0]) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+      return result.errors[0];
     },
     operation(document, variables, headers) {
       return testApp.graphql(print(document), variables, headers);

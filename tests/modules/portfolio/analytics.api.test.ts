@@ -28,11 +28,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada): Promise<T> {
-  const result = await t.graphql(query, variables, user.headers);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
-}
+const ok = <T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada) => t.data<T>(query, variables, user.headers);
 async function newPortfolio(user = ada): Promise<string> {
   return (await ok(CREATE, { input: { name: 'Worked' } }, user)).createPortfolio.id;
 }

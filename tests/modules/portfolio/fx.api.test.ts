@@ -21,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const result = await t.graphql(query, variables, ada.headers);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
-}
+const ok = <T = any>(query: string, variables: Record<string, unknown> = {}) => t.data<T>(query, variables, ada.headers);
 
 async function latestClose(symbol: string): Promise<Decimal> {
   const [row] = await t.stock.sql.query<{ close: string }>('SELECT close::text AS close FROM stock_price WHERE symbol = $1 ORDER BY ts DESC LIMIT 1', [symbol]);

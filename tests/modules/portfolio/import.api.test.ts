@@ -30,11 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada): Promise<T> {
-  const result = await t.graphql(query, variables, user.headers);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
-}
+const ok = <T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada) => t.data<T>(query, variables, user.headers);
 
 const newPortfolio = async (input: Record<string, unknown> = {}) => (await ok(CREATE, { input: { name: `Import ${randomUUID().slice(0, 8)}`, ...input } })).createPortfolio.id as string;
 const importCsv = async (portfolioId: string, csv: string, options: { dryRun?: boolean; strict?: boolean } = {}) =>

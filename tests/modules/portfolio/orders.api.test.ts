@@ -23,17 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada): Promise<T> {
-  const result = await t.graphql(query, variables, user.headers);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
-}
+const ok = <T = any>(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada) => t.data<T>(query, variables, user.headers);
 
-async function fails(query: string, variables: Record<string, unknown>, user: SignedUpUser = ada) {
-  const result = await t.graphql(query, variables, user.headers);
-  expect(result.errors, 'expected an error').toBeDefined();
-  return result.errors![0]!;
-}
+const fails = (query: string, variables: Record<string, unknown>, user: SignedUpUser = ada) => t.firstError(query, variables, user.headers);
 
 async function funded(amount: number, input: Record<string, unknown> = {}, user = ada): Promise<string> {
   const id = (await ok(CREATE, { input: { name: 'Paper', ...input } }, user)).createPortfolio.id as string;

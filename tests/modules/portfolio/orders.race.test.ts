@@ -31,11 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function ok(query: string, variables: Record<string, unknown>): Promise<any> {
-  const result = await t.graphql(query, variables, user.headers);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
+const ok = (query: string, variables: Record<string, unknown>) => t.data(query, variables, user.headers);
 
 async function funded(amount: number): Promise<string> {
   const id = (await ok(CREATE, { input: { name: 'Race' } })).createPortfolio.id as string;
