@@ -31,6 +31,11 @@ export interface TestApp {
   data<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
   /** The first error of an operation that must fail. */
   firstError(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLError>;
+  /**
+   * Runs an operation that must succeed and counts the SQL statements it sent to each database, with no stock row
+   * cached by earlier operations (the cold cost a batching test compares).
+   */
+  coldStatements<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data: T; stock: number; user: number }>;
   /** The same for a typed document from `npm run codegen`: result and variables are checked at compile time. */
   operation<TResult, TVariables extends Record<string, unknown>>(
     document: TypedDocumentNode<TResult, TVariables>,
@@ -106,6 +111,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const result = await testApp.graphql(query, variables, headers);
       if (!result.errors?.[0]) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
       return result.errors[0];
+    },
+    async coldStatements(query, variables, headers) {
+      app.stockRows.invalidate();
+      app.stockDb.queries.reset();
+      app.userDb.queries.reset();
+      const data = await testApp.data(query, variables, headers);
+      return { data, stock: app.stockDb.queries.count, user: app.userDb.queries.count };
     },
     operation(document, variables, headers) {
       return testApp.graphql(print(document), variables, headers);

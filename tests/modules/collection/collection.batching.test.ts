@@ -26,14 +26,10 @@ async function userWithCollections(count: number, size: number): Promise<SignedU
   return user;
 }
 
-/** Statements of one `me` query with no stock row cached yet (creating the lists warmed the process's row cache). */
+/** Statements of one query, stock row cache cold (creating the fixtures warmed it). */
 async function statements(user: SignedUpUser) {
-  t.app.stockRows.invalidate();
-  t.app.stockDb.queries.reset();
-  t.app.userDb.queries.reset();
-  const result = await t.graphql(QUERY, {}, user.headers);
-  expect(result.errors).toBeUndefined();
-  return { result, stock: t.app.stockDb.queries.count, user: t.app.userDb.queries.count };
+  const { data, stock, user: userStatements } = await t.coldStatements(QUERY, {}, user.headers);
+  return { result: { data }, stock, user: userStatements };
 }
 
 describe('me { collections { stocks { quote } } }', () => {

@@ -43,13 +43,10 @@ async function userWithPortfolios(count: number, size: number, firstSymbol: numb
   return user;
 }
 
+/** Statements of one query, stock row cache cold (creating the fixtures warmed it). */
 async function statements(user: SignedUpUser) {
-  t.app.stockRows.invalidate(); // cold: no stock row cached by earlier operations
-  t.app.stockDb.queries.reset();
-  t.app.userDb.queries.reset();
-  const result = await t.graphql(QUERY, {}, user.headers);
-  expect(result.errors).toBeUndefined();
-  return { result, stock: t.app.stockDb.queries.count, user: t.app.userDb.queries.count };
+  const { data, stock, user: userStatements } = await t.coldStatements(QUERY, {}, user.headers);
+  return { result: { data }, stock, user: userStatements };
 }
 
 describe('portfolios { positions { stock marketValue … } totalValue … }', () => {

@@ -37,12 +37,8 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function statementsFor(user: SignedUpUser) {
-  t.app.stockRows.invalidate(); // cold: no stock row cached by earlier operations
-  t.app.stockDb.queries.reset();
-  t.app.userDb.queries.reset();
-  const { data, errors } = await t.graphql(MY_SCREENERS, {}, user.headers);
-  expect(errors).toBeUndefined();
-  return { screeners: data!.myScreeners as any[], stock: t.app.stockDb.queries.count, user: t.app.userDb.queries.count };
+  const { data, stock, user: userStatements } = await t.coldStatements(MY_SCREENERS, {}, user.headers);
+  return { screeners: data.myScreeners as any[], stock, user: userStatements };
 }
 
 describe('myScreeners is batched', () => {
