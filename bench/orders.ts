@@ -6,10 +6,8 @@
 //   npm run bench:orders            (BENCH_DATABASE_URL to use another server; BENCH_ORDERS=n)
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
-import { createBenchDatabase } from './support.js';
+import { createBenchDatabase, startBenchApp } from './support.js';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000);
 const PORTFOLIOS = 1_000;
@@ -19,22 +17,9 @@ const SYMBOL = 'AAPL';
 const stockDb = await createBenchDatabase('stock');
 const userDb = await createBenchDatabase('user');
 await seedStockDb(stockDb.sql, { symbols: [SYMBOL], years: 1 });
-const config = loadConfig({
-  NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '12', SEED_ON_START: 'false',
-  STOCK_DATABASE_URL: stockDb.url, USER_DATABASE_URL: userDb.url, RATE_LIMITS: 'off', ORDER_TICK_PARTICIPATION: '1',
-});
-const app = await createApp(config);
-const url = await app.listen();
+const bench = await startBenchApp(stockDb, userDb, { ORDER_TICK_PARTICIPATION: '1' });
+const { app, config, url, post } = bench;
 const pool = new pg.Pool({ connectionString: userDb.url, max: config.dbPoolMax });
-
-async function post(query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: { message: string }[] };
-}
 
 const registered = await post(`mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
   i: { email: 'orders@example.com', password: 'benchmark password', fullName: 'Bench' },

@@ -3,13 +3,11 @@
 // against raw SQL baselines in the same run.
 //   npm run bench:portfolio-state     (BENCH_DATABASE_URL to use another server; BENCH_ITERATIONS)
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
 import { SEED_STOCKS } from '../src/db/seed/stocks.data.js';
 import { readPortfolioStates } from '../src/modules/portfolio/portfolio-state.sql.js';
 import { readBookHistories } from '../src/modules/portfolio/value-history.sql.js';
-import { createBenchDatabase, fmt, measure, type LatencySummary } from './support.js';
+import { createBenchDatabase, fmt, measure, startBenchApp, type LatencySummary } from './support.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 const TRADES = 100_000;
@@ -20,17 +18,11 @@ const userDb = await createBenchDatabase('user');
 const symbols = SEED_STOCKS.slice(0, POSITIONS).map((stock) => stock.symbol);
 await seedStockDb(stockDb.sql, { symbols, years: 1 });
 
-const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '12', SEED_ON_START: 'false', RATE_LIMITS: 'off', STOCK_DATABASE_URL: stockDb.url, USER_DATABASE_URL: userDb.url });
-const app = await createApp(config);
-const graphqlUrl = await app.listen();
+const bench = await startBenchApp(stockDb, userDb);
+const { app } = bench;
 
 async function post(query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
+  const body = await bench.post(query, variables, token);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body;
 }

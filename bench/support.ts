@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
 import { migrate } from '../src/db/migrator.js';
 import { createPgExecutor, type SqlExecutor } from '../src/db/sql-executor.js';
 import { migrationsDir, type DatabaseName } from '../src/paths.js';
@@ -33,6 +35,37 @@ export async function createBenchDatabase(name: DatabaseName): Promise<BenchData
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await dropper.end();
+    },
+  };
+}
+
+export interface BenchApp {
+  app: App;
+  config: Config;
+  url: string;
+  /** POSTs one operation (with a bearer token when given) and returns the parsed body. */
+  post(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: any; errors?: { message: string }[] }>;
+}
+
+/** The app on two bench databases, listening on a free port, rate limits and seeding off; `env` adds settings. */
+export async function startBenchApp(stock: BenchDatabase, user: BenchDatabase, env: Record<string, string> = {}): Promise<BenchApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', PASSWORD_HASH_COST: '12', SEED_ON_START: 'false',
+    RATE_LIMITS: 'off', STOCK_DATABASE_URL: stock.url, USER_DATABASE_URL: user.url, ...env,
+  });
+  const app = await createApp(config);
+  const url = await app.listen();
+  return {
+    app,
+    config,
+    url,
+    async post(query, variables = {}, token) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data?: any; errors?: { message: string }[] };
     },
   };
 }
