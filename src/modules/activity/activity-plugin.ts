@@ -1,0 +1,82 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { isIP } from 'node:net';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from '../../composition/context.js';
+import { unexpectedError } from '../../graphql/format-error.js';
+import type { ActivityLog } from './activity-log.js';
+
+/** Sign-ins run with no viewer yet: their account is the one the answer names (when the client selected user.id). */
+const SIGN_IN_FIELDS = new Set(['login', 'register', 'refreshToken']);
+
+function firstCode(errors: readonly GraphQLFormattedError[] | undefined): string {
+  if (!errors?.length) return 'OK';
+  const code = errors[0]!.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+function signedInAs(data: Record<string, unknown> | null | undefined, field: string): string | null {
+  const user = (data?.[field] as { user?: { id?: unknown } } | null | undefined)?.user;
+  return typeof user?.id === 'string' ? user.id : null;
+}
+
+/**
+ * Writes one user_action_logs row per GraphQL mutation (sign-ins included):
+ * its root fields, who, from where, status (OK or the first error's code) and
+ * duration; an error_logs row, stack kept, for each unexpected error of any
+ * operation; and a performance_logs row for any operation slower than
+ * ACTIVITY_SLOW_OPERATION_MS. All of it is only queued here (no await).
+ */
+export function activityPlugin(activity: ActivityLog): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      const http = request.http;
+      return {
+        async didEncounterErrors({ errors, contextValue, operation }) {
+          for (const error of errors) {
+            const original = unexpectedError(error);
+            if (!original) continue;
+            activity.error(original, {
+              component: operation ? `graphql.${operation.operation}` : 'graphql',
+              correlation_id: contextValue.requestId,
+              user_id: contextValue.viewer?.accountId ?? null,
+              request_path: error.path?.join('.') ?? http?.method ?? null,
+            });
+          }
+        },
+        async willSendResponse({ contextValue, operation, operationName, response }) {
+          const ms = Math.round((performance.now() - started) * 1000) / 1000;
+          const rootFields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []));
+          const name = rootFields.join(',') || operationName || 'anonymous';
+          if (ms >= activity.config.slowOperationMs) {
+            activity.performance({
+              operation: `${operation?.operation ?? 'operation'} ${name}`,
+              duration_ms: ms,
+              status: 'slow',
+              component: 'graphql',
+              correlation_id: contextValue.requestId,
+            });
+          }
+          if (operation?.operation !== 'mutation') return;
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const data = result?.data as Record<string, unknown> | null | undefined;
+          // inet: anything else would fail the whole batch's INSERT.
+          const ip = contextValue.clientIp && isIP(contextValue.clientIp) ? contextValue.clientIp : null;
+          const signIn = rootFields.find((field) => SIGN_IN_FIELDS.has(field));
+          activity.userAction({
+            action: name,
+            user_id: contextValue.viewer?.accountId ?? (signIn ? signedInAs(data, signIn) : null),
+            session: contextValue.viewer?.sessionId ?? null,
+            ip,
+            user_agent: http?.headers.get('user-agent') ?? null,
+            path: '/graphql',
+            method: http?.method ?? null,
+            status: firstCode(result?.errors),
+            duration_ms: ms,
+            correlation_id: contextValue.requestId,
+          });
+        },
+      };
+    },
+  };
+}
