@@ -53,7 +53,7 @@ import { createStockLoaders } from './modules/stock/stock.loaders.js';
 import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
 import { ActivityLog } from './modules/activity/activity-log.js';
-import { activityPlugin } from './modules/activity/activity-plugin.js';
+import { activityPlugin, recordUnexpectedErrors } from './modules/activity/activity-plugin.js';
 import { ensureActivityPartitions } from './modules/activity/activity-retention.js';
 import { activityJobs } from './jobs/activity-jobs.js';
 
@@ -321,6 +321,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         return decision.allowed ? undefined : new RateLimitedError(decision.resetSeconds);
       },
       formatError: formatError(logger),
+      onExecutionErrors: (errors, context, operation) => recordUnexpectedErrors(activity, errors, context, `graphql-ws.${operation ?? 'operation'}`),
       guards: config.guards,
       rules: guardRuleSet,
       limits: config.websocket,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { isIP } from 'node:net';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Context } from '../../composition/context.js';
 import { unexpectedError } from '../../graphql/format-error.js';
 import type { ActivityLog } from './activity-log.js';
@@ -19,6 +19,25 @@ function signedInAs(data: Record<string, unknown> | null | undefined, field: str
   return typeof user?.id === 'string' ? user.id : null;
 }
 
+/** Queues an error_logs row (stack kept) for each error a client will see as INTERNAL_SERVER_ERROR. */
+export function recordUnexpectedErrors(
+  activity: ActivityLog,
+  errors: readonly GraphQLError[],
+  context: Pick<Context, 'requestId' | 'viewer'>,
+  component: string,
+): void {
+  for (const error of errors) {
+    const original = unexpectedError(error);
+    if (!original) continue;
+    activity.error(original, {
+      component,
+      correlation_id: context.requestId,
+      user_id: context.viewer?.accountId ?? null,
+      request_path: error.path?.join('.') ?? null,
+    });
+  }
+}
+
 /**
  * Writes one user_action_logs row per GraphQL mutation (sign-ins included):
  * its root fields, who, from where, status (OK or the first error's code) and
@@ -33,16 +52,7 @@ export function activityPlugin(activity: ActivityLog): ApolloServerPlugin<Contex
       const http = request.http;
       return {
         async didEncounterErrors({ errors, contextValue, operation }) {
-          for (const error of errors) {
-            const original = unexpectedError(error);
-            if (!original) continue;
-            activity.error(original, {
-              component: operation ? `graphql.${operation.operation}` : 'graphql',
-              correlation_id: contextValue.requestId,
-              user_id: contextValue.viewer?.accountId ?? null,
-              request_path: error.path?.join('.') ?? http?.method ?? null,
-            });
-          }
+          recordUnexpectedErrors(activity, errors, contextValue, operation ? `graphql.${operation.operation}` : 'graphql');
         },
         async willSendResponse({ contextValue, operation, operationName, response }) {
           const ms = Math.round((performance.now() - started) * 1000) / 1000;

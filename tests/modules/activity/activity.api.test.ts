@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { signUp, type SignedUpUser } from '../../support/accounts.js';
@@ -113,6 +115,24 @@ describe('what the activity log records', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ component: 'graphql.query', user_id: ada.accountId, request_path: 'apiKeys' });
     expect(rows[0]!.stack).toMatch(/\n\s+at /);
+  });
+
+  it('keeps unexpected errors of websocket operations too, under their operation id', async () => {
+    const client = createClient({ url: t.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: ada.headers, retryAttempts: 0, lazy: true });
+    await t.user.sql.exec('ALTER TABLE api_key RENAME TO api_key_hidden');
+    try {
+      const result = await new Promise<any>((resolve, reject) => {
+        let last: unknown;
+        client.subscribe({ query: '{ apiKeys { id } }' }, { next: (value) => (last = value), error: reject, complete: () => resolve(last) });
+      });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    } finally {
+      await t.user.sql.exec('ALTER TABLE api_key_hidden RENAME TO api_key');
+      await client.dispose();
+    }
+    await flush();
+    const rows = await t.user.sql.query<Record<string, any>>(`SELECT component, user_id, correlation_id FROM activity.error_logs WHERE component LIKE 'graphql-ws.%'`);
+    expect(rows).toEqual([{ component: 'graphql-ws.query', user_id: ada.accountId, correlation_id: expect.stringMatching(/^ws-/) }]);
   });
 
   it("writes the logger's warn lines to system_logs, with their fields as metadata", async () => {
