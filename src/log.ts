@@ -29,9 +29,9 @@ function toRecord(args: unknown[], levelNumber: number, bindings: Record<string,
  * JSON lines on stdout. Written synchronously: an asynchronous buffer loses
  * the last lines (the shutdown record, the fatal error) when the process exits.
  * Records at warn and above are also handed to the taps added by tapLogger
- * (only those the level lets through).
+ * (only those the level lets through). `destination`: tests write elsewhere.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   const taps = new Set<LogTap>();
   const logger = pino(
     {
@@ -54,7 +54,7 @@ export function createLogger(level: string): Logger {
         },
       },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination,
   );
   Object.defineProperty(logger, TAPS, { value: taps });
   return logger;

@@ -1,4 +1,8 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/log.js';
+import { ActivityLog } from '../../../src/modules/activity/activity-log.js';
 import { ActivityWriter } from '../../../src/modules/activity/activity-writer.js';
 import { dropExpiredActivity, ensureActivityPartitions } from '../../../src/modules/activity/activity-retention.js';
 import { BoundedQueue } from '../../../src/modules/activity/bounded-queue.js';
@@ -102,6 +106,24 @@ describe('the activity writer', () => {
     expect(errors).toHaveLength(1);
     expect(await correlationIds('user_action_logs', 'bad-')).toEqual(['bad-2']);
     await writer.close();
+  });
+});
+
+describe('the activity log', () => {
+  it("writes the logger's warn-and-above lines to system_logs with their fields as metadata, and not its info lines", async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const activity = new ActivityLog(db.sql, loadConfig({ NODE_ENV: 'test' }).activity, logger).start();
+    logger.child({ module: 'feeds' }).warn({ requestId: 'tap-1', symbol: 'AAPL', err: new Error('timed out') }, 'provider answered late');
+    logger.info({ requestId: 'tap-2' }, 'all fine');
+    logger.error({ requestId: 'tap-3' }, 'it broke');
+    await activity.close();
+    const rows = await db.sql.query<Record<string, any>>(`SELECT correlation_id, level, module, message, metadata FROM activity.system_logs WHERE correlation_id LIKE 'tap-%' ORDER BY id`);
+    expect(rows).toEqual([
+      { correlation_id: 'tap-1', level: 'warn', module: 'feeds', message: 'provider answered late', metadata: expect.objectContaining({ symbol: 'AAPL', err: expect.objectContaining({ message: 'timed out' }) }) },
+      { correlation_id: 'tap-3', level: 'error', module: null, message: 'it broke', metadata: expect.objectContaining({ service: 'marketgraph' }) },
+    ]);
+    expect(lines).toHaveLength(3);
   });
 });
 
