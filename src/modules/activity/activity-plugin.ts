@@ -5,18 +5,10 @@ import type { Context } from '../../composition/context.js';
 import { unexpectedError } from '../../graphql/format-error.js';
 import type { ActivityLog } from './activity-log.js';
 
-/** Sign-ins run with no viewer yet: their account is the one the answer names (when the client selected user.id). */
-const SIGN_IN_FIELDS = new Set(['login', 'register', 'refreshToken']);
-
 function firstCode(errors: readonly GraphQLFormattedError[] | undefined): string {
   if (!errors?.length) return 'OK';
   const code = errors[0]!.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
-}
-
-function signedInAs(data: Record<string, unknown> | null | undefined, field: string): string | null {
-  const user = (data?.[field] as { user?: { id?: unknown } } | null | undefined)?.user;
-  return typeof user?.id === 'string' ? user.id : null;
 }
 
 /** Queues an error_logs row (stack kept) for each error a client will see as INTERNAL_SERVER_ERROR. */
@@ -69,13 +61,12 @@ export function activityPlugin(activity: ActivityLog): ApolloServerPlugin<Contex
           }
           if (operation?.operation !== 'mutation') return;
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const data = result?.data as Record<string, unknown> | null | undefined;
           // inet: anything else would fail the whole batch's INSERT.
           const ip = contextValue.clientIp && isIP(contextValue.clientIp) ? contextValue.clientIp : null;
-          const signIn = rootFields.find((field) => SIGN_IN_FIELDS.has(field));
           activity.userAction({
             action: name,
-            user_id: contextValue.viewer?.accountId ?? (signIn ? signedInAs(data, signIn) : null),
+            // Sign-ins run with no viewer yet: the resolver names the account that signed in.
+            user_id: contextValue.viewer?.accountId ?? contextValue.signedInAccountId ?? null,
             session: contextValue.viewer?.sessionId ?? null,
             ip,
             user_agent: http?.headers.get('user-agent') ?? null,
