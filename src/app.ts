@@ -52,6 +52,10 @@ import { CircuitBreaker } from './cache/circuit-breaker.js';
 import { createStockLoaders } from './modules/stock/stock.loaders.js';
 import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
+import { ActivityLog } from './modules/activity/activity-log.js';
+import { activityPlugin, recordUnexpectedErrors } from './modules/activity/activity-plugin.js';
+import { ensureActivityPartitions } from './modules/activity/activity-retention.js';
+import { activityJobs } from './jobs/activity-jobs.js';
 
 export interface App {
   readonly config: Config;
@@ -74,6 +78,8 @@ export interface App {
   readonly stockRows: StockRowCache;
   /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
   readonly rateLimits: RateLimits;
+  /** The activity log's batched writer (user actions, errors, warn+ logs, job runs); see src/modules/activity. */
+  readonly activity: ActivityLog;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
   startJobs(): void;
   /** Keeps technical_indicator complete (the indicators job and backfills call it). */
@@ -161,6 +167,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
     }
     await prepareStockDatabase(stockDb, config, logger);
+    await ensureActivityPartitions(userDb.sql);
+    const activity = new ActivityLog(userDb.sql, config.activity, logger).start();
+    // Closed after the servers (cleanups run in reverse), so the last requests' rows are written.
+    cleanups.push(() => activity.close());
     if (realtime.bus instanceof RedisEventBus) {
       // After a bus outage each price subscriber gets the current quote again (cache, else the latest candle).
       realtime.bus.onResync(async (topic) => {
@@ -182,7 +192,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       guards: config.guards,
       rules: guardRuleSet,
       // Budgets are spent in cost units: the guard plugin's estimate, at least 1 (see rateLimitPoints).
-      plugins: [rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) })],
+      plugins: [
+        rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) }),
+        activityPlugin(activity),
+      ],
     });
     await apollo.start();
     cleanups.push(() => apollo.stop());
@@ -234,6 +247,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       market,
       orderConfig: config.orders,
       analytics: config.analytics,
+      userSql: userDb.sql,
     };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger);
@@ -248,7 +262,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     );
     const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal }).concat(
       portfolioJobs({ userDb: userDb.prisma, stockDb: stockDb.prisma }),
-    );
+      activityJobs({ userSql: userDb.sql, config: config.activity }),
+    ).map((job) => activity.observeJob(job));
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
@@ -306,6 +321,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         return decision.allowed ? undefined : new RateLimitedError(decision.resetSeconds);
       },
       formatError: formatError(logger),
+      onExecutionErrors: (errors, context, operation) => recordUnexpectedErrors(activity, errors, context, `graphql-ws.${operation ?? 'operation'}`),
       guards: config.guards,
       rules: guardRuleSet,
       limits: config.websocket,
@@ -328,6 +344,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       orderFills,
       stockRows,
       rateLimits,
+      activity,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,
       startupIndicators,

@@ -42,6 +42,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).corsOrigins).toBe('');
   });
 
+  it('keeps system and performance logs 30 days and errors and user actions 90 unless told otherwise', () => {
+    expect(loadConfig({}).activity).toEqual({
+      enabled: true,
+      queueMax: 10_000,
+      flushMs: 1_000,
+      flushRows: 500,
+      slowOperationMs: 1_000,
+      retentionDays: { system: 30, performance: 30, error: 90, userAction: 90 },
+    });
+    expect(loadConfig({ ACTIVITY_RETENTION_ERROR_DAYS: '7', ACTIVITY_LOG_ENABLED: 'false' }).activity).toMatchObject({ enabled: false, retentionDays: { error: 7 } });
+    expect(() => loadConfig({ ACTIVITY_QUEUE_MAX: '0' })).toThrow(/^Invalid environment variable ACTIVITY_QUEUE_MAX: /);
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid environment variable JWT_SECRET: required when NODE_ENV=production/);
   });

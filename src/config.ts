@@ -98,6 +98,16 @@ const environmentSchema = z.object({
   ORDER_COMMISSION_PER_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.005),
   ORDER_COMMISSION_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(5),
   ORDER_COMMISSION_MINIMUM: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(1),
+  // --- activity log (src/modules/activity) ---
+  ACTIVITY_LOG_ENABLED: booleanFlag.default(true),
+  ACTIVITY_QUEUE_MAX: wholeNumber(1, 1_000_000, 10_000),
+  ACTIVITY_FLUSH_MS: wholeNumber(10, 60_000, 1_000),
+  ACTIVITY_FLUSH_ROWS: wholeNumber(1, 10_000, 500),
+  ACTIVITY_SLOW_OPERATION_MS: wholeNumber(1, 600_000, 1_000),
+  ACTIVITY_RETENTION_SYSTEM_DAYS: wholeNumber(1, 3_650, 30),
+  ACTIVITY_RETENTION_PERFORMANCE_DAYS: wholeNumber(1, 3_650, 30),
+  ACTIVITY_RETENTION_ERROR_DAYS: wholeNumber(1, 3_650, 90),
+  ACTIVITY_RETENTION_USER_ACTION_DAYS: wholeNumber(1, 3_650, 90),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -178,6 +188,23 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** Paper orders: reservations, liquidity, slippage and commission; see src/modules/portfolio/matching-engine.ts. */
   orders: OrderConfig;
+  /** The activity log: batched writer and retention; see src/modules/activity. */
+  activity: ActivityConfig;
+}
+
+export interface ActivityConfig {
+  /** Record user actions, unexpected errors, warn+ logs and job runs in the activity schema. @default true */
+  enabled: boolean;
+  /** Rows waiting to be written at most; past it the oldest are dropped (and counted). @default 10000 */
+  queueMax: number;
+  /** Milliseconds between flushes. @default 1000 */
+  flushMs: number;
+  /** A flush starts early once this many rows wait; it writes at most this many per statement batch. @default 500 */
+  flushRows: number;
+  /** An operation slower than this is written to performance_logs as `slow`. @default 1000 */
+  slowOperationMs: number;
+  /** Days each table is kept; trading_events are never dropped. @default system 30, performance 30, error 90, userAction 90 */
+  retentionDays: { system: number; performance: number; error: number; userAction: number };
 }
 
 export interface OrderConfig {
@@ -319,6 +346,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         perShare: e.ORDER_COMMISSION_PER_SHARE,
         bps: e.ORDER_COMMISSION_BPS,
         minimum: e.ORDER_COMMISSION_MINIMUM,
+      },
+    },
+    activity: {
+      enabled: e.ACTIVITY_LOG_ENABLED,
+      queueMax: e.ACTIVITY_QUEUE_MAX,
+      flushMs: e.ACTIVITY_FLUSH_MS,
+      flushRows: e.ACTIVITY_FLUSH_ROWS,
+      slowOperationMs: e.ACTIVITY_SLOW_OPERATION_MS,
+      retentionDays: {
+        system: e.ACTIVITY_RETENTION_SYSTEM_DAYS,
+        performance: e.ACTIVITY_RETENTION_PERFORMANCE_DAYS,
+        error: e.ACTIVITY_RETENTION_ERROR_DAYS,
+        userAction: e.ACTIVITY_RETENTION_USER_ACTION_DAYS,
       },
     },
   };

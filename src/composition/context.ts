@@ -28,6 +28,8 @@ import { ImportService } from '../modules/portfolio/import.service.js';
 import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/order.loaders.js';
 import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
+import { ActivityService } from '../modules/activity/activity.service.js';
 
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
@@ -68,6 +70,8 @@ export interface Context extends RequestContext {
     fx: FxRates;
     /** null until app.ts passes ContextDependencies.market */
     backfill: BackfillService | null;
+    /** systemActivity and myActivity (the activity schema of the user database). */
+    activity: ActivityService;
   };
 }
 
@@ -88,6 +92,8 @@ export interface ContextDependencies {
   orderConfig: OrderConfig;
   /** Risk-free rate and the live value throttle; defaults when absent. */
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
+  /** Raw SQL on the user database, for the activity schema (which has no Prisma models). */
+  userSql: SqlExecutor;
 }
 
 /**
@@ -123,6 +129,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     analytics: () => new AnalyticsService(loaders, services.fx, deps.analytics),
     portfolioValues: () => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
+    activity: () => new ActivityService(deps.userSql),
   });
   return { ...auth, requestId, loaders, services };
 }

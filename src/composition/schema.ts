@@ -22,6 +22,7 @@ import { ImportResolver } from '../modules/portfolio/import.resolver.js';
 import { OrderResolver, PortfolioOrdersResolver } from '../modules/portfolio/order.resolver.js';
 import { PortfolioAnalyticsResolver } from '../modules/portfolio/analytics.resolver.js';
 import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.resolver.js';
+import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -47,6 +48,7 @@ export const resolvers = [
   PortfolioOrdersResolver,
   PortfolioAnalyticsResolver,
   PortfolioValueResolver,
+  ActivityResolver,
 ] as const;
 
 export async function buildAppSchema(): Promise<GraphQLSchema> {

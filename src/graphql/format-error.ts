@@ -23,6 +23,18 @@ export const CLIENT_CODES = new Set([
 ]);
 
 /**
+ * The original error behind one a client will see as INTERNAL_SERVER_ERROR (a
+ * bug: not a refusal, not a database outage), or null. The activity log keeps
+ * these, with their stack, in error_logs; formatError masks them.
+ */
+export function unexpectedError(error: unknown, code: unknown = (error as { extensions?: { code?: unknown } })?.extensions?.code): Error | null {
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return null;
+  const original = unwrapResolverError(error);
+  if (isConnectionFailure(original)) return null;
+  return original instanceof Error ? original : new Error(String(original));
+}
+
+/**
  * Masks unexpected errors: a database failure must not leak SQL, hostnames or
  * a stack trace to the client. The original goes to the log with the request id.
  */

@@ -13,4 +13,6 @@ export interface RequestContext extends AuthState {
   connection?: { closeSlowConsumer(): void };
   /** The operation's estimated cost (src/graphql/guards/cost.ts), set before it runs; the rate limiter weighs by it. */
   cost?: { requested: number; limit: number };
+  /** Set by register, login and refreshToken: the account that signed in (the viewer is still null then). */
+  signedInAccountId?: string;
 }

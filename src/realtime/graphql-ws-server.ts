@@ -63,6 +63,8 @@ export interface GraphQLWebSocketOptions {
   /** A fresh context (loaders, services) per operation, for a client at `ip`. */
   createContext(auth: AuthState, operationId: string, ip: string): RequestContext;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** Sees each result's errors, with the operation's context, before they are formatted (the activity log). @default none */
+  onExecutionErrors?(errors: readonly GraphQLError[], context: RequestContext, operation: 'query' | 'mutation' | 'subscription' | undefined): void;
   /** The same limits and rule set object Apollo validates HTTP operations with. */
   guards?: GuardLimits;
   rules?: readonly ValidationRule[];
@@ -226,9 +228,12 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         const single = result as ExecutionResult;
         return { ...single, extensions: { ...single.extensions, cost } };
       },
-      onNext(ctx, _id, _payload, _args, result) {
+      onNext(ctx, _id, _payload, args, result) {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+        if (result.errors && options.onExecutionErrors) {
+          options.onExecutionErrors(result.errors, args.contextValue as RequestContext, getOperationAST(args.document, args.operationName)?.operation);
+        }
         return result.errors ? { ...result, errors: format(result.errors) } : undefined;
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.
