@@ -98,6 +98,10 @@ const environmentSchema = z.object({
   ORDER_COMMISSION_PER_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.005),
   ORDER_COMMISSION_BPS: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(5),
   ORDER_COMMISSION_MINIMUM: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000).default(1),
+  // --- observability (src/observability) ---
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).optional(),
+  METRICS_MAX_OPERATION_NAMES: wholeNumber(1, 10_000, 100),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -178,6 +182,23 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** Paper orders: reservations, liquidity, slippage and commission; see src/modules/portfolio/matching-engine.ts. */
   orders: OrderConfig;
+  /** GET /metrics (Prometheus); see MetricsConfig. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /**
+   * Bearer token /metrics on the API port requires (METRICS_TOKEN). Without one it is open in development and
+   * test and refused (403) in production.
+   * @default undefined
+   */
+  token?: string;
+  /** Serve /metrics (open, no token) on this separate port instead of the API port (METRICS_PORT; 0 picks one). @default undefined */
+  port?: number;
+  /** Distinct operation names labelled before the rest share `(other)` (METRICS_MAX_OPERATION_NAMES). @default 100 */
+  maxOperationNames: number;
+  /** Whether /metrics on the API port answers without a token. @default true outside production */
+  openWithoutToken: boolean;
 }
 
 export interface OrderConfig {
@@ -320,6 +341,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         bps: e.ORDER_COMMISSION_BPS,
         minimum: e.ORDER_COMMISSION_MINIMUM,
       },
+    },
+    metrics: {
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+      openWithoutToken: e.NODE_ENV !== 'production',
     },
   };
 }

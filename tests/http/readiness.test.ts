@@ -15,6 +15,6 @@ it('answers /readyz 200 with nothing down when every component is up or embedded
   const body = (await ready.json()) as { status: string; down: string[]; components: Record<string, { state: string }> };
   expect(body.status).toBe('ok');
   expect(body.down).toEqual([]);
-  expect(Object.keys(body.components).sort()).toEqual(['eventBus', 'redis', 'stockDb', 'userDb']);
+  expect(Object.keys(body.components).sort()).toEqual(['eventBus', 'indicatorWarmUp', 'redis', 'stockDb', 'stockMigrations', 'userDb', 'userMigrations']);
   expect((await fetch(t.url.replace('/graphql', '/livez'))).status).toBe(200);
 });
