@@ -32,12 +32,14 @@ describe('request ids', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const { response } = await post('query StockName { stock(symbol: "AAPL") { name } }', {
       'x-request-id': 'req-abc-123',
+      origin: 'http://localhost:5173',
       authorization: user.headers.authorization,
       'apollographql-client-name': 'web',
       'apollographql-client-version': '1.2.3',
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(response.headers.get('x-request-id')).toBe('req-abc-123');
+    expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
     const lines = operationLines('req-abc-123');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
