@@ -6,6 +6,7 @@ import type { AuthState, Viewer } from '../graphql/auth.js';
 import { DEFAULT_GUARD_LIMITS, validateOperation, type GuardLimits } from '../graphql/guards/index.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
+import { runInRequestScope } from '../observability/request-id.js';
 import type { WebSocketObserver } from '../observability/websocket-observer.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
@@ -251,8 +252,11 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       onNext(ctx, _id, _payload, args, result) {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+        if (!result.errors) return undefined;
         const requestId = (args.contextValue as RequestContext).requestId;
-        return result.errors ? { ...result, errors: format(result.errors).map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) } : undefined;
+        // In the operation's log scope: the "unexpected error" line formatError writes names the request.
+        const errors = runInRequestScope({ requestId }, () => format(result.errors!));
+        return { ...result, errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.
       onError: (ctx, id, _payload, errors) => {

@@ -140,6 +140,22 @@ describe('websockets', () => {
   });
 });
 
+describe('websocket operations', () => {
+  it('logs a query over the websocket like one over HTTP and puts its request id in extensions.requestId of its errors', async () => {
+    const before = log.raw.length;
+    const client = createClient({ url: t.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const result = await new Promise<any>((resolve, reject) => {
+      client.subscribe({ query: 'query WsMe { me { id } }' }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    await client.dispose();
+    const requestId = result.errors[0].extensions.requestId as string;
+    expect(result.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(requestId).toMatch(/^ws-/);
+    const lines = log.lines().slice(before).filter((line) => line.msg.startsWith('graphql operation'));
+    expect(lines).toEqual([expect.objectContaining({ transport: 'ws', requestId, operationName: 'WsMe', operationType: 'query', errorCodes: ['UNAUTHENTICATED'] })]);
+  });
+});
+
 describe('nothing unstructured in the stream', () => {
   it('routes node-cron\'s own warnings through the logger as JSON without colour codes', async () => {
     const cronLog = captureLog('debug');
