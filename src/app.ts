@@ -264,7 +264,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         databaseCheck(userDb),
         redisCheck(realtime.redis),
         eventBusCheck(bus instanceof RedisEventBus ? bus : null),
-        ...[stockDb, userDb].map((db) => migrationsCheck(db, migrationsDir(db.name))),
+        ...[stockDb, userDb].map((db) => migrationsCheck(db, migrationsDir(db.name), config.migrateOnStart)),
         warmUpCheck('indicatorWarmUp', startupIndicators),
       ],
       isDraining: () => drainer.draining,

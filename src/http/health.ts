@@ -79,20 +79,21 @@ export function eventBusCheck(bus: { isConnected: boolean } | null): HealthCheck
 }
 
 /**
- * Every migration on disk is recorded as finished in the database's `_prisma_migrations` (another process may
- * still be migrating, or this one started with MIGRATE_ON_START=false). Once it holds, it holds: later probes
- * do not read the table again.
+ * Every migration on disk is recorded as finished in the database's `_prisma_migrations` (with
+ * MIGRATE_ON_START=false another process or a deploy step migrates; until it has, this process is not ready).
+ * `appliedAtStart`: this process migrated at start-up, so it holds from the start. Once it holds, it holds: later
+ * probes do not read the table again, and a database outage is reported by the database's own component only.
  */
-export function migrationsCheck(db: { name: string; sql: SqlExecutor }, dir: string): HealthCheck {
+export function migrationsCheck(db: { name: string; sql: SqlExecutor }, dir: string, appliedAtStart = false): HealthCheck {
   const expected = readMigrations(dir).map((file) => file.name);
-  let applied = false;
+  let applied = appliedAtStart;
   return {
     name: `${db.name}Migrations`,
     async check() {
       if (applied) return 'up';
-      const rows = await db.sql
-        .query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
-        .catch(() => []);
+      const rows = await db.sql.query<{ migration_name: string }>(
+        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      );
       const done = new Set(rows.map((row) => row.migration_name));
       const pending = expected.filter((name) => !done.has(name));
       if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied: ${pending.slice(0, 3).join(', ')}`);

@@ -37,16 +37,23 @@ describe('with every component up', () => {
     expect((await fetch(t.url.replace('/graphql', '/livez'))).status).toBe(200);
   });
 
-  it('answers 503 naming the database whose migrations are not all applied', async () => {
-    // Fresh app: the migrations check has not yet seen everything applied (it remembers once it has).
-    const fresh = await startTestApp();
+  it('answers 503 naming the database whose migrations are not all applied, when another process is to migrate', async () => {
+    let latest = '';
+    const fresh = await startTestApp({
+      env: { MIGRATE_ON_START: 'false' },
+      // As if a deploy had not yet applied the newest stock migration.
+      prepareStock: async (db) => {
+        [{ migration_name: latest }] = await db.sql.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`);
+        await db.sql.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = $1`, [latest]);
+      },
+    });
     try {
-      const [latest] = await fresh.user.sql.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`);
-      await fresh.user.sql.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = $1`, [latest!.migration_name]);
       const ready = await readyz(fresh);
       expect(ready.status).toBe(503);
-      expect(ready.body.down).toEqual(['userMigrations']);
-      expect(ready.body.components.userMigrations!.error).toContain(latest!.migration_name);
+      expect(ready.body.down).toEqual(['stockMigrations']);
+      expect(ready.body.components.stockMigrations!.error).toContain(latest);
+      await fresh.stock.sql.query(`UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE migration_name = $1`, [latest]);
+      expect((await readyz(fresh)).status).toBe(200);
     } finally {
       await fresh.close();
     }
