@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
@@ -11,7 +10,6 @@ import { DEVELOPMENT_JWT_SECRET, type Config } from './config.js';
 import { openStockDatabase, openUserDatabase, type Database, type DatabaseTarget, type StockClient, type UserClient } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { databaseTargets } from './db/targets.js';
-import { checkReadiness } from './http/health.js';
 import { connectionDrainer } from './http/drain.js';
 import { ensureStockPricePartitions, upcomingPartitionWindow } from './db/partitions.js';
 import { seedStockDb } from './db/seed/seed-stock-db.js';
@@ -22,7 +20,12 @@ import { createContext, type Context } from './composition/context.js';
 import { buildAppSchema } from './composition/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
-import { checkHealth, type HealthCheck } from './http/health.js';
+import { createHealthRoutes, databaseCheck, eventBusCheck, migrationsCheck, redisCheck, warmUpCheck } from './http/health.js';
+import { countBusEvents, countCacheLookups, countRateLimitRejections, countRedisErrors, watchDatabase } from './observability/instrument.js';
+import { createMetricsRoute, createMetricsServer } from './observability/metrics-endpoint.js';
+import { createObservability, httpLabels, type Observability } from './observability/observability.js';
+import { operationObserverPlugin } from './observability/operations.js';
+import { requestScopeOf, runInRequestScope } from './observability/request-id.js';
 import { createPlaygroundHandler } from './http/playground.js';
 import { createLogger, type Logger } from './log.js';
 import { AccessTokens } from './modules/auth/access-token.js';
@@ -88,6 +91,10 @@ export interface App {
   readonly startupIndicators: Promise<unknown> | null;
   /** Open graphql-ws connections. */
   websocketClients(): number;
+  /** Metrics registry (GET /metrics) and operation observer: `observability.operations.observeOperation(record)`. */
+  readonly observability: Observability;
+  /** The METRICS_PORT listener's /metrics URL once listening; undefined when metrics share the API port. */
+  metricsUrl(): string | undefined;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -151,15 +158,21 @@ function logRateLimits(config: Config, logger: Logger): void {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
+  const observability = createObservability(config.metrics, logger);
+  const { metrics } = observability;
   try {
     // Redis first: it answers in milliseconds, while embedded databases take seconds to open.
     const realtime = await openRealtime(config, logger);
     cleanups.push(() => realtime.close());
+    countCacheLookups(realtime.cache, metrics);
+    countBusEvents(realtime.bus, metrics);
+    if (realtime.redis) countRedisErrors(realtime.redis, metrics);
     const targets = databaseTargets(config);
     const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock));
     cleanups.push(() => stockDb.close());
     const userDb = await openUserDatabase(withDefaultTimeouts(config, overrides.userTarget ?? targets.user));
     cleanups.push(() => userDb.close());
+    for (const db of [stockDb, userDb]) watchDatabase(db, metrics);
     if (config.migrateOnStart) {
       for (const db of [stockDb, userDb]) {
         const report = await migrate(db.sql, migrationsDir(db.name));
@@ -183,6 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const schema = await buildAppSchema();
     const limitStore = { redis: realtime.redis, keyPrefix: config.redisKeyPrefix };
     const rateLimits = new RateLimits(config.rateLimits, limitStore);
+    countRateLimitRejections(rateLimits, metrics);
     logRateLimits(config, logger);
     // One rule set object for both transports (src/graphql/guards).
     const guardRuleSet = guardRules(config.guards);
@@ -193,32 +207,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       rules: guardRuleSet,
       // Budgets are spent in cost units: the guard plugin's estimate, at least 1 (see rateLimitPoints).
       plugins: [
+        operationObserverPlugin<Context>(observability.operations),
         rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) }),
         activityPlugin(activity),
       ],
     });
     await apollo.start();
     cleanups.push(() => apollo.stop());
-
-    const healthChecks: HealthCheck[] = [
-      ...[stockDb, userDb].map((db) => ({ name: `${db.name}Db`, check: async () => (await db.ping(), 'up' as const) })),
-      {
-        name: 'redis',
-        check: async () => (realtime.redis ? ((await realtime.redis.ping()), 'up' as const) : ('embedded' as const)),
-      },
-    ];
-    const bus = realtime.bus;
-    const readinessChecks: HealthCheck[] = [
-      ...healthChecks,
-      {
-        name: 'eventBus',
-        check: async () => {
-          if (!(bus instanceof RedisEventBus)) return 'embedded';
-          if (!bus.isConnected) throw new Error('the Redis subscriber connection is down');
-          return 'up';
-        },
-      },
-    ];
 
     if (config.jwtSecret === DEVELOPMENT_JWT_SECRET && config.nodeEnv !== 'test') {
       logger.warn('JWT_SECRET is not set: using the development secret, so anyone can forge access tokens');
@@ -250,7 +245,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       userSql: userDb.sql,
     };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
-    const scheduler = new Scheduler(jobLock, logger);
+    const scheduler = new Scheduler(jobLock, logger, metrics.observeJob);
     // Indicator history: computed in worker threads, kept complete by the indicators job and after backfills.
     const indicatorCompute = createIndicatorCompute(config.indicators.workers);
     cleanups.push(() => indicatorCompute.close());
@@ -270,33 +265,42 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
     const contextFor = async (req: IncomingMessage): Promise<Context> =>
       Object.assign(
-        createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(credentialsFromHeaders(req.headers))),
+        createContext(contextDependencies, requestScopeOf(req).requestId, await auth.authenticate(credentialsFromHeaders(req.headers))),
         { clientIp: clientIp(req, config.trustedProxies) },
       );
     const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards);
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
-    const server = createServer(async (req, res) => {
+    const bus = realtime.bus;
+    const handleHealth = createHealthRoutes({
+      health: [databaseCheck(stockDb), databaseCheck(userDb), redisCheck(realtime.redis)],
+      readiness: [
+        databaseCheck(stockDb),
+        databaseCheck(userDb),
+        redisCheck(realtime.redis),
+        eventBusCheck(bus instanceof RedisEventBus ? bus : null),
+        ...[stockDb, userDb].map((db) => migrationsCheck(db, migrationsDir(db.name), config.migrateOnStart)),
+        warmUpCheck('indicatorWarmUp', startupIndicators),
+      ],
+      isDraining: () => drainer.draining,
+    });
+    const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
+    const handleMetrics = metricsServer ? undefined : createMetricsRoute(metrics, config.metrics);
+    const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const scope = requestScopeOf(req);
+      res.setHeader('x-request-id', scope.requestId);
+      res.once('finish', () => metrics.httpRequests.inc(httpLabels(req.method, url.pathname, res.statusCode)));
+      return runInRequestScope(scope, () => serve(req, res, url));
+    });
+    const serve = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
       try {
         if (applyCors(cors, req, res)) return;
         if (handlePlayground && (await handlePlayground(req, res, url))) return;
         if (url.pathname === '/graphql') return await handleGraphQL(req, res, url);
-        if (url.pathname === '/livez' && (req.method === 'GET' || req.method === 'HEAD')) {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-          return void res.end(JSON.stringify({ status: 'ok' }));
-        }
-        if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
-          const report = drainer.draining ? { status: 'draining' as const, down: ['shutting down'], components: {} } : await checkReadiness(readinessChecks);
-          res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
-          return void res.end(JSON.stringify(report));
-        }
-        if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-          const report = await checkHealth(healthChecks);
-          res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
-          return void res.end(JSON.stringify(report));
-        }
+        if (handleMetrics && url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return await handleMetrics(req, res);
+        if (await handleHealth(req, res, url)) return;
         res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ error: `Nothing at ${url.pathname}; the API is at /graphql` }));
       } catch (error) {
@@ -304,7 +308,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       }
-    });
+    };
 
     const drainer = connectionDrainer(server);
     const websockets = attachGraphQLWebSocket({
@@ -325,6 +329,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       guards: config.guards,
       rules: guardRuleSet,
       limits: config.websocket,
+      observer: observability.websocket,
     });
 
     let closing: Promise<void> | undefined;
@@ -349,13 +354,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       indicatorHistory,
       startupIndicators,
       websocketClients: () => websockets.clientCount(),
+      observability,
+      metricsUrl: () => {
+        const address = metricsServer?.address() as AddressInfo | null | undefined;
+        return address ? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/metrics` : undefined;
+      },
       listen: () =>
         new Promise((resolveUrl, reject) => {
           server.once('error', reject);
           server.listen(config.port, config.host, () => {
             const { port } = server.address() as AddressInfo;
             const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-            resolveUrl(`http://${host}:${port}/graphql`);
+            if (!metricsServer) return resolveUrl(`http://${host}:${port}/graphql`);
+            metricsServer.once('error', reject);
+            metricsServer.listen(config.metrics.port, config.host, () => resolveUrl(`http://${host}:${port}/graphql`));
           });
         }),
       close() {
@@ -364,7 +376,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // The indicator history is resumable, so a long run stops at its next slice instead of using up the grace.
           stopping.abort();
           const grace = delay(config.shutdownGraceMs);
-          await Promise.all([websockets.close(), drainer.drain(config.shutdownGraceMs), Promise.race([scheduler.stop(), grace.promise])]);
+          await Promise.all([
+            websockets.close(),
+            drainer.drain(config.shutdownGraceMs),
+            Promise.race([scheduler.stop(), grace.promise]),
+            metricsServer?.listening ? new Promise((done) => (metricsServer.close(done), metricsServer.closeAllConnections())) : undefined,
+          ]);
           grace.cancel();
           for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.error({ err }, 'shutdown step failed'));
         })();

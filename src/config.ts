@@ -108,6 +108,10 @@ const environmentSchema = z.object({
   ACTIVITY_RETENTION_PERFORMANCE_DAYS: wholeNumber(1, 3_650, 30),
   ACTIVITY_RETENTION_ERROR_DAYS: wholeNumber(1, 3_650, 90),
   ACTIVITY_RETENTION_USER_ACTION_DAYS: wholeNumber(1, 3_650, 90),
+  // --- observability (src/observability) ---
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).optional(),
+  METRICS_MAX_OPERATION_NAMES: wholeNumber(1, 10_000, 100),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -190,6 +194,8 @@ export interface Config {
   orders: OrderConfig;
   /** The activity log: batched writer and retention; see src/modules/activity. */
   activity: ActivityConfig;
+  /** GET /metrics (Prometheus); see MetricsConfig. */
+  metrics: MetricsConfig;
 }
 
 export interface ActivityConfig {
@@ -205,6 +211,21 @@ export interface ActivityConfig {
   slowOperationMs: number;
   /** Days each table is kept; trading_events are never dropped. @default system 30, performance 30, error 90, userAction 90 */
   retentionDays: { system: number; performance: number; error: number; userAction: number };
+}
+
+export interface MetricsConfig {
+  /**
+   * Bearer token /metrics on the API port requires (METRICS_TOKEN). Without one it is open in development and
+   * test and refused (403) in production.
+   * @default undefined
+   */
+  token?: string;
+  /** Serve /metrics (open, no token) on this separate port instead of the API port (METRICS_PORT; 0 picks one). @default undefined */
+  port?: number;
+  /** Distinct operation names labelled before the rest share `(other)` (METRICS_MAX_OPERATION_NAMES). @default 100 */
+  maxOperationNames: number;
+  /** Whether /metrics on the API port answers without a token. @default true outside production */
+  openWithoutToken: boolean;
 }
 
 export interface OrderConfig {
@@ -360,6 +381,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         error: e.ACTIVITY_RETENTION_ERROR_DAYS,
         userAction: e.ACTIVITY_RETENTION_USER_ACTION_DAYS,
       },
+    },
+    metrics: {
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+      openWithoutToken: e.NODE_ENV !== 'production',
     },
   };
 }

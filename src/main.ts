@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db/database.js';
 import { MigrationError } from './db/migrator.js';
 import { RedisUnreachableError } from './redis.js';
+import { routeConsoleToLogger } from './observability/console.js';
 
 const EXPECTED_START_ERRORS = [ConfigError, DatabaseUnreachableError, MigrationError, RedisUnreachableError];
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const app = await createApp(config);
+  // Libraries' console output (warnings, deprecations) as JSON lines like everything else.
+  routeConsoleToLogger(app.logger);
   const url = await app.listen();
   if (config.jobsEnabled) app.startJobs();
   app.logger.info({ url, stock: app.stockDb.location, user: app.userDb.location, cache: app.cache.kind }, `marketgraph ready at ${url}`);

@@ -30,8 +30,11 @@ const CLIENT_TIMEOUT_MARGIN_MS = 500;
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
-  record(sql: string): void {
+  /** Called with each statement's duration in ms (the metrics registry's query histogram). */
+  onDuration?: (ms: number) => void;
+  record(sql: string, durationMs?: number): void {
     this.count += 1;
+    if (durationMs !== undefined) this.onDuration?.(durationMs);
     if (this.statements.length < 1000) this.statements.push(sql);
   }
   reset(): void {
@@ -48,6 +51,8 @@ export interface Database<Client> {
   readonly prisma: Client;
   readonly sql: SqlExecutor;
   readonly queries: QueryCounter;
+  /** The node-postgres pool's counts (connections, idle, waiting); undefined on PGlite. */
+  readonly pool?: { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -71,6 +76,7 @@ interface Connection {
   location: string;
   adapter: PrismaPg | PrismaPGlite;
   sql: SqlExecutor;
+  pool?: pg.Pool;
   shutdown(): Promise<void>;
 }
 
@@ -88,7 +94,7 @@ async function connect(name: DatabaseName, target: DatabaseTarget): Promise<Conn
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     const sql = createPgExecutor(pool, (error) => mapDatabaseError(name, error));
-    return { kind: 'pg', location: redactUrl(target.url), adapter: new PrismaPg(pool), sql, shutdown: () => sql.close() };
+    return { kind: 'pg', location: redactUrl(target.url), adapter: new PrismaPg(pool), sql, pool, shutdown: () => sql.close() };
   }
   if ('dataDir' in target) {
     mkdirSync(target.dataDir, { recursive: true });
@@ -125,6 +131,7 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
     prisma,
     sql: connection.sql,
     queries,
+    pool: connection.pool,
     ping,
     async close() {
       await prisma.$disconnect();
@@ -157,7 +164,7 @@ const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;
 export function openStockDatabase(target: DatabaseTarget): Promise<Database<StockClient>> {
   return open('stock', target, (adapter, queries) => {
     const client = new StockPrismaClient({ adapter, log: [...QUERY_EVENTS] });
-    client.$on('query', (event) => queries.record(event.query));
+    client.$on('query', (event) => queries.record(event.query, event.duration));
     return client as StockClient;
   });
 }
@@ -165,7 +172,7 @@ export function openStockDatabase(target: DatabaseTarget): Promise<Database<Stoc
 export function openUserDatabase(target: DatabaseTarget): Promise<Database<UserClient>> {
   return open('user', target, (adapter, queries) => {
     const client = new UserPrismaClient({ adapter, log: [...QUERY_EVENTS] });
-    client.$on('query', (event) => queries.record(event.query));
+    client.$on('query', (event) => queries.record(event.query, event.duration));
     return client as UserClient;
   });
 }

@@ -27,6 +27,8 @@ export function applyCors(policy: CorsPolicy, req: IncomingMessage, res: ServerR
   if (allowed) {
     res.setHeader('access-control-allow-origin', policy.anyOrigin ? '*' : origin);
     if (!policy.anyOrigin) res.setHeader('vary', 'Origin');
+    // Without this a browser app cannot read the id to show next to an error (operators search the log by it).
+    res.setHeader('access-control-expose-headers', 'x-request-id');
   }
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {

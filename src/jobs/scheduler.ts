@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
+import { cronLogger } from '../observability/console.js';
 import type { JobLock } from './job-lock.js';
 
 export interface Job {
@@ -15,6 +16,9 @@ export interface Job {
 
 export type TickOutcome = 'ran' | 'failed' | 'still-running' | 'locked-elsewhere';
 
+/** Told of every tick: the job metrics (runs by outcome, durations of runs). `ms` is set when the job ran. */
+export type TickObserver = (job: string, outcome: TickOutcome, ms?: number) => void;
+
 /**
  * node-cron with the two guarantees jobs need: a tick whose previous run is
  * still going is skipped (no pile-up when a run is slow), and each tick takes
@@ -28,10 +32,15 @@ export class Scheduler {
   constructor(
     private readonly lock: JobLock,
     private readonly logger: Logger,
-  ) {}
+    /** @default none */
+    private readonly observe: TickObserver = () => undefined,
+  ) {
+    // node-cron's own warnings ("missed execution …") in the JSON log, not as coloured text on the console.
+    cron.setLogger(cronLogger(logger));
+  }
 
   add(job: Job): void {
-    const task = cron.schedule(job.cron, () => void this.tick(job), { name: job.name, timezone: job.timezone ?? 'UTC' });
+    const task = cron.schedule(job.cron, () => void this.tick(job), { name: job.name, timezone: job.timezone ?? 'UTC', logger: cronLogger(this.logger) });
     this.tasks.push(task);
   }
 
@@ -39,6 +48,7 @@ export class Scheduler {
   async tick(job: Job): Promise<TickOutcome> {
     if (this.running.has(job.name)) {
       this.logger.debug({ job: job.name }, 'previous run still going; skipping this tick');
+      this.observe(job.name, 'still-running');
       return 'still-running';
     }
     // Claimed synchronously, before the first await, so two ticks cannot both get past the check.
@@ -56,14 +66,16 @@ export class Scheduler {
       this.logger.warn({ err, job: job.name }, 'could not take the job lock; skipping this tick');
       return null;
     });
-    if (!release) return 'locked-elsewhere';
+    if (!release) return (this.observe(job.name, 'locked-elsewhere'), 'locked-elsewhere');
     const started = Date.now();
     try {
       const result = await job.run();
       this.logger.debug({ job: job.name, ms: Date.now() - started, result }, 'job ran');
+      this.observe(job.name, 'ran', Date.now() - started);
       return 'ran';
     } catch (err) {
       this.logger.error({ err, job: job.name }, 'job failed; the schedule continues');
+      this.observe(job.name, 'failed', Date.now() - started);
       return 'failed';
     } finally {
       await release().catch(() => undefined);

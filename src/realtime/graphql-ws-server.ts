@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError, getOperationAST, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthState, Viewer } from '../graphql/auth.js';
 import { DEFAULT_GUARD_LIMITS, validateOperation, type GuardLimits } from '../graphql/guards/index.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
+import { runInRequestScope } from '../observability/request-id.js';
+import type { WebSocketObserver } from '../observability/websocket-observer.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
 import { sharedSubscribe } from './shared-execution.js';
@@ -73,6 +75,8 @@ export interface GraphQLWebSocketOptions {
   /** Runs after validation and cost, before each operation (the rate limiter); an error refuses the operation. */
   beforeOperation?(ctx: OperationGate): Promise<GraphQLError | undefined>;
   limits?: Partial<WebSocketLimits>;
+  /** Told of every socket and operation: the log lines and metrics of src/observability. @default none */
+  observer?: WebSocketObserver;
 }
 
 /** How long a slow consumer has to take its close frame before the TCP connection is cut. */
@@ -87,6 +91,17 @@ type ConnectionExtra = {
   expiresAt?: number;
   release: (() => void)[];
 };
+
+/** Name, type and (for a subscription) root field of the operation a socket starts. */
+function describeOperation(document: DocumentNode, operationName: string | null | undefined) {
+  const operation = getOperationAST(document, operationName);
+  const root = operation?.selectionSet.selections[0];
+  return {
+    operationName: operation?.name?.value,
+    operationType: operation?.operation,
+    field: operation?.operation === 'subscription' && root?.kind === 'Field' ? root.name.value : undefined,
+  };
+}
 
 /** UNAUTHENTICATED for an operation on a socket whose token has expired; undefined while it is valid. */
 export function expiredTokenError(expiresAt: number | undefined, now = Date.now()): GraphQLError | undefined {
@@ -126,7 +141,11 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     const ip = clientIp(req);
     const extra: ConnectionExtra = { ip, release: [] };
     extras.set(socket, extra);
-    socket.once('close', () => extra.release.splice(0).forEach((release) => release()));
+    options.observer?.connected(socket, ip);
+    socket.once('close', (code, reason) => {
+      extra.release.splice(0).forEach((release) => release());
+      options.observer?.disconnected(socket, code, reason.toString());
+    });
     if (!perIp.acquire(ip)) {
       socket.close(AppCloseCode.TooManySockets, `At most ${limits.maxSocketsPerIp} sockets per client address`);
       return;
@@ -145,6 +164,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
   function closeSlowConsumer(socket: WebSocket, why: string): void {
     if (socket.readyState !== socket.OPEN) return;
     options.logger.warn({ why }, 'closing a websocket that stopped reading');
+    options.observer?.slowConsumer(socket);
     socket.close(AppCloseCode.SlowConsumer, 'Slow consumer: too many unread messages');
     // The close frame waits behind everything unread; a client that never reads
     // again would otherwise hold the socket until ws's 30 s close timeout.
@@ -213,6 +233,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           cost: checked.cost,
           connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
         };
+        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, ...describeOperation(checked.document, payload.operationName) });
         return {
           schema: options.schema,
           document: checked.document,
@@ -221,24 +242,32 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           contextValue,
         };
       },
-      onOperation(_ctx, _id, _payload, args, result) {
+      onOperation(ctx, id, _payload, args, result) {
+        if (!(Symbol.asyncIterator in result)) options.observer?.finished(ctx.extra.socket, id, (result as ExecutionResult).errors);
         const operation = getOperationAST(args.document, args.operationName);
         if (operation?.operation === 'subscription' || Symbol.asyncIterator in result) return undefined;
         const cost = (args.contextValue as RequestContext).cost;
         const single = result as ExecutionResult;
         return { ...single, extensions: { ...single.extensions, cost } };
       },
+      onComplete: (ctx, id) => options.observer?.completed(ctx.extra.socket, id),
       onNext(ctx, _id, _payload, args, result) {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
-        if (result.errors && options.onExecutionErrors) {
-          options.onExecutionErrors(result.errors, args.contextValue as RequestContext, getOperationAST(args.document, args.operationName)?.operation);
-        }
-        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+        if (!result.errors) return undefined;
+        const context = args.contextValue as RequestContext;
+        options.onExecutionErrors?.(result.errors, context, getOperationAST(args.document, args.operationName)?.operation);
+        const requestId = context.requestId;
+        // In the operation's log scope: the "unexpected error" line formatError writes names the request.
+        const errors = runInRequestScope({ requestId }, () => format(result.errors!));
+        return { ...result, errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => options.formatError({ ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }, error)),
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = errors.map((error) => options.formatError({ ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }, error));
+        options.observer?.finished(ctx.extra.socket, id, formatted);
+        return formatted;
+      },
     },
     wss,
   );

@@ -4,7 +4,7 @@ import { print } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseTarget } from '../../src/db/database.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { openTestDatabase, type TestDatabase } from './databases.js';
 import { testRedisUrl } from './servers.js';
 
@@ -58,6 +58,8 @@ export interface TestAppOptions {
   userTarget?: DatabaseTarget;
   /** A Redis of the test's own instead of TEST_REDIS_URL. */
   redisUrl?: string;
+  /** Where the app logs (tests/support/log-capture.ts); default stdout at LOG_LEVEL (silent). */
+  logger?: Logger;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const app = await createApp(config, {
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     stockTarget: targetOf(stock),
     userTarget: options.userTarget ?? targetOf(user),
   });

@@ -105,7 +105,7 @@ describe('what the activity log records', () => {
     await t.user.sql.exec('ALTER TABLE api_key RENAME TO api_key_hidden');
     try {
       const result = await t.graphql('{ apiKeys { id } }', {}, headersOf(ada, 'ada-broken'));
-      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
       expect(JSON.stringify(result)).not.toMatch(/api_key|stack|at /);
     } finally {
       await t.user.sql.exec('ALTER TABLE api_key_hidden RENAME TO api_key');
@@ -125,7 +125,7 @@ describe('what the activity log records', () => {
         let last: unknown;
         client.subscribe({ query: '{ apiKeys { id } }' }, { next: (value) => (last = value), error: reject, complete: () => resolve(last) });
       });
-      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
     } finally {
       await t.user.sql.exec('ALTER TABLE api_key_hidden RENAME TO api_key');
       await client.dispose();

@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import type { Cache } from '../cache/cache.js';
+import type { EventBus } from '../realtime/event-bus.js';
+import type { RateLimits } from '../ratelimit/rate-limits.js';
+import { namespaceOf, type Metrics } from './metrics.js';
+
+/*
+ * Counters attached to existing objects from the composition root, so the cache, the bus and the Redis client
+ * stay unaware of metrics. The instances are patched in place (not wrapped) because app.ts tells the buses
+ * apart with instanceof.
+ */
+
+/** Counts hits and misses of get/getMany by key namespace (`quote`, `indicators`, …). */
+export function countCacheLookups(cache: Cache, metrics: Metrics): void {
+  const get = cache.get.bind(cache);
+  const getMany = cache.getMany.bind(cache);
+  const count = (key: string, value: unknown) => metrics.cacheRequests.inc({ cache: namespaceOf(key), result: value === undefined ? 'miss' : 'hit' });
+  cache.get = async <T>(key: string) => {
+    const value = await get<T>(key);
+    count(key, value);
+    return value;
+  };
+  cache.getMany = async <T>(keys: readonly string[]) => {
+    const values = await getMany<T>(keys);
+    keys.forEach((key, i) => count(key, values[i]));
+    return values;
+  };
+}
+
+/** Counts events published by this process and events delivered to its subscribers (one per handler call). */
+export function countBusEvents(bus: EventBus, metrics: Metrics): void {
+  const publish = bus.publish.bind(bus);
+  const subscribe = bus.subscribe.bind(bus);
+  bus.publish = async (topic, payload) => {
+    await publish(topic, payload);
+    metrics.eventsPublished.inc({ topic: namespaceOf(topic) });
+  };
+  bus.subscribe = (topic, handler) => {
+    const label = { topic: namespaceOf(topic) };
+    return subscribe(topic, (payload) => {
+      metrics.eventsDelivered.inc(label);
+      handler(payload);
+    });
+  };
+}
+
+/** Counts failed Redis commands by command name (errors, command time-outs, "connection is closed"). */
+export function countRedisErrors(redis: Redis, metrics: Metrics): void {
+  type Command = Parameters<Redis['sendCommand']>[0] & { name: string; promise: Promise<unknown> };
+  const sendCommand = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: Command, stream?: unknown) => {
+    const result = sendCommand(command, stream as never);
+    // A handler on a derived promise: the caller still sees (and must handle) the rejection itself.
+    command.promise.catch(() => metrics.redisCommandErrors.inc({ command: command.name }));
+    return result;
+  }) as Redis['sendCommand'];
+}
+
+/** Counts refused decisions of the request budgets (both transports call consume()). */
+export function countRateLimitRejections(limits: Pick<RateLimits, 'consume'>, metrics: Metrics): void {
+  const consume = limits.consume.bind(limits);
+  limits.consume = async (identity, points) => {
+    const decision = await consume(identity, points);
+    if (!decision.allowed) metrics.rateLimitRejections.inc();
+    return decision;
+  };
+}
+
+/** Pool gauges and the query-time histogram of one database. */
+export function watchDatabase(
+  db: { name: string; pool?: { totalCount: number; idleCount: number; waitingCount: number }; queries: { onDuration?: (ms: number) => void } },
+  metrics: Metrics,
+): void {
+  metrics.watchPool(db.name, () => db.pool);
+  const label = { database: db.name };
+  db.queries.onDuration = (ms) => metrics.dbQueryDuration.observe(label, ms / 1000);
+}

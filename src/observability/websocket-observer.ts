@@ -1,0 +1,105 @@
+import type { Logger } from '../log.js';
+import type { Metrics } from './metrics.js';
+import type { OperationObserver, OperationType } from './operations.js';
+
+/** What the graphql-ws server tells about its sockets and operations (src/realtime/graphql-ws-server.ts). */
+export interface WebSocketObserver {
+  connected(socket: object, ip: string): void;
+  disconnected(socket: object, code: number, reason: string): void;
+  /** An operation passed every check and starts now. */
+  started(socket: object, operation: StartedOperation): void;
+  /** A query or mutation answered, or an operation refused (errors only). */
+  finished(socket: object, id: string, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void;
+  /** A subscription ended (client `complete`, or the server ended it). */
+  completed(socket: object, id: string): void;
+  /** A socket is being closed for not reading (the server logs the line itself). */
+  slowConsumer(socket: object): void;
+}
+
+export interface StartedOperation {
+  id: string;
+  requestId: string;
+  operationName?: string | null;
+  operationType?: OperationType;
+  /** The root field of a subscription (the active-subscriptions gauge's label). */
+  field?: string;
+  cost?: number;
+  userId?: string | null;
+}
+
+interface SocketState {
+  id: number;
+  ip: string;
+  openedAt: number;
+  operations: Map<string, StartedOperation & { startedAt: number }>;
+}
+
+/**
+ * Log lines for websocket connect, disconnect and subscribe, the connection and subscription gauges, and the
+ * operation record of each websocket query or mutation (through the same OperationObserver as HTTP).
+ */
+export function createWebSocketObserver(logger: Logger, metrics: Metrics, operations: OperationObserver): WebSocketObserver {
+  const sockets = new WeakMap<object, SocketState>();
+  let nextSocketId = 0;
+  const endSubscription = (operation: StartedOperation) => {
+    if (operation.operationType === 'subscription') metrics.activeSubscriptions.dec({ field: operation.field ?? 'unknown' });
+  };
+  return {
+    connected(socket, ip) {
+      const state: SocketState = { id: ++nextSocketId, ip, openedAt: performance.now(), operations: new Map() };
+      sockets.set(socket, state);
+      metrics.websocketConnections.inc();
+      logger.info({ transport: 'ws', socketId: state.id, ip }, 'websocket connected');
+    },
+    disconnected(socket, code, reason) {
+      const state = sockets.get(socket);
+      if (!state) return;
+      sockets.delete(socket);
+      metrics.websocketConnections.dec();
+      // Subscriptions still running when the socket went away end with it.
+      for (const operation of state.operations.values()) endSubscription(operation);
+      const durationMs = Math.round(performance.now() - state.openedAt);
+      logger.info({ transport: 'ws', socketId: state.id, ip: state.ip, code, reason: reason.slice(0, 120), durationMs, subscriptions: state.operations.size }, 'websocket disconnected');
+    },
+    started(socket, operation) {
+      const state = sockets.get(socket);
+      if (!state) return;
+      state.operations.set(operation.id, { ...operation, startedAt: performance.now() });
+      if (operation.operationType !== 'subscription') return;
+      metrics.activeSubscriptions.inc({ field: operation.field ?? 'unknown' });
+      logger.info(
+        { transport: 'ws', socketId: state.id, requestId: operation.requestId, operationName: operation.operationName ?? null, field: operation.field, cost: operation.cost, userId: operation.userId ?? null },
+        'websocket subscribed',
+      );
+    },
+    finished(socket, id, errors) {
+      const state = sockets.get(socket);
+      const operation = state?.operations.get(id);
+      state?.operations.delete(id);
+      if (operation) endSubscription(operation);
+      operations.observeOperation({
+        transport: 'ws',
+        requestId: operation?.requestId ?? `ws-refused-${id}`,
+        operationName: operation?.operationName,
+        operationType: operation?.operationType,
+        durationMs: operation ? performance.now() - operation.startedAt : 0,
+        cost: operation?.cost,
+        userId: operation?.userId,
+        errorCodes: (errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+      });
+    },
+    completed(socket, id) {
+      const state = sockets.get(socket);
+      const operation = state?.operations.get(id);
+      if (!state || !operation) return;
+      state.operations.delete(id);
+      endSubscription(operation);
+      if (operation.operationType === 'subscription') {
+        logger.info({ transport: 'ws', socketId: state.id, requestId: operation.requestId, field: operation.field, durationMs: Math.round(performance.now() - operation.startedAt) }, 'websocket subscription ended');
+      }
+    },
+    slowConsumer() {
+      metrics.slowConsumerDisconnects.inc();
+    },
+  };
+}
