@@ -52,6 +52,13 @@ import { CircuitBreaker } from './cache/circuit-breaker.js';
 import { createStockLoaders } from './modules/stock/stock.loaders.js';
 import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
+import { ResponseCache } from './cache/response-cache.js';
+import { responseCachePlugin } from './cache/response-cache-plugin.js';
+import { STOCKS_CHANGED_TOPIC } from './modules/stock/stock-row-cache.js';
+import { CATALOGUE_CHANGED_TOPIC, CatalogueCache } from './modules/screener/catalogue-cache.js';
+import { indicatorTopic, priceTopic } from './realtime/topics.js';
+import { rateLimitHeaders } from './ratelimit/rate-limit-plugin.js';
+import type { AuthState } from './graphql/auth.js';
 
 export interface App {
   readonly config: Config;
@@ -72,6 +79,10 @@ export interface App {
   readonly orderFills: OrderFillService;
   /** Stock rows shared by this process's requests (dropped over the bus when rows change). */
   readonly stockRows: StockRowCache;
+  /** The filter catalogue and predefined screeners, shared the same way (CATALOGUE_CHANGED_TOPIC). */
+  readonly catalogue: CatalogueCache;
+  /** Whole answers of public queries (null when RESPONSE_CACHE=off). */
+  readonly responseCache: ResponseCache | null;
   /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
   readonly rateLimits: RateLimits;
   /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
@@ -182,7 +193,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       guards: config.guards,
       rules: guardRuleSet,
       // Budgets are spent in cost units: the guard plugin's estimate, at least 1 (see rateLimitPoints).
-      plugins: [rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) })],
+      plugins: [
+        rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) }),
+        ...(config.responseCache.enabled ? [responseCachePlugin<Context>()] : []),
+      ],
     });
     await apollo.start();
     cleanups.push(() => apollo.stop());
@@ -223,6 +237,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Stock rows are read by nearly every query and change a few times a day: one cache per process, dropped over the bus.
     const stockRows = new StockRowCache();
     cleanups.push(await stockRows.listen(realtime.bus));
+    // The filter catalogue and predefined screeners: a few dozen rows every screener answer needs, changed by the seed or an operator.
+    const catalogue = new CatalogueCache(stockDb.prisma);
+    cleanups.push(await catalogue.listen(realtime.bus));
     const contextDependencies = {
       stockDb: stockDb.prisma,
       userDb: userDb.prisma,
@@ -230,6 +247,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       apiKeyVerifier,
       cache: realtime.cache,
       stockRows,
+      catalogue,
       bus: realtime.bus,
       market,
       orderConfig: config.orders,
@@ -253,12 +271,44 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
-    const contextFor = async (req: IncomingMessage): Promise<Context> =>
+    const contextFor = async (req: IncomingMessage, known?: AuthState): Promise<Context> =>
       Object.assign(
-        createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), await auth.authenticate(credentialsFromHeaders(req.headers))),
+        createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), known ?? (await auth.authenticate(credentialsFromHeaders(req.headers)))),
         { clientIp: clientIp(req, config.trustedProxies) },
       );
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards);
+    const responseCache = config.responseCache.enabled
+      ? new ResponseCache(
+          realtime.bus,
+          // Ticks move a symbol's quote, candles and 52-week range; indicator updates its indicators; rows and the catalogue change everything.
+          { perSymbol: [priceTopic, indicatorTopic], global: [STOCKS_CHANGED_TOPIC, CATALOGUE_CHANGED_TOPIC] },
+          {
+            maxEntries: config.responseCache.maxEntries,
+            maxEntryBytes: config.responseCache.maxEntryBytes,
+            shared: realtime.cache.kind === 'redis' ? realtime.cache : undefined,
+            busGeneration: bus instanceof RedisEventBus ? () => (bus.isConnected ? bus.reconnects : -1) : undefined,
+          },
+        )
+      : null;
+    if (responseCache) {
+      await responseCache.start();
+      cleanups.push(() => responseCache.close());
+    }
+    const handleGraphQL = createGraphQLHandler(
+      apollo,
+      contextFor,
+      config.guards,
+      responseCache
+        ? {
+            cache: responseCache,
+            authenticate: (req) => auth.authenticate(credentialsFromHeaders(req.headers)),
+            // A hit spends what the operation cost when it ran, like any other request.
+            spend: async (req, authState, cost) => {
+              const decision = await rateLimits.consume({ viewer: authState.viewer, ip: clientIp(req, config.trustedProxies) }, rateLimitPoints(cost));
+              return decision.allowed ? rateLimitHeaders(decision) : null;
+            },
+          }
+        : undefined,
+    );
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
@@ -327,6 +377,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       scheduler,
       orderFills,
       stockRows,
+      catalogue,
+      responseCache,
       rateLimits,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,

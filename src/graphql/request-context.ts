@@ -1,3 +1,4 @@
+import type { ResponseCacheSlot } from '../cache/response-cache.js';
 import type { AuthState } from './auth.js';
 
 /**
@@ -13,4 +14,6 @@ export interface RequestContext extends AuthState {
   connection?: { closeSlowConsumer(): void };
   /** The operation's estimated cost (src/graphql/guards/cost.ts), set before it runs; the rate limiter weighs by it. */
   cost?: { requested: number; limit: number };
+  /** Present when the HTTP response cache may keep this answer: the plugin marks it storable, loaders add the symbols it read. */
+  responseCache?: ResponseCacheSlot;
 }
