@@ -114,12 +114,16 @@ export class ResponseCache {
     this.entries.clear();
   }
 
-  /** One key per answer; sha256 so that a long document makes a short Redis key. */
+  /** One key per answer (the L1 key; Redis gets its sha256, so that a long document makes a short key). */
   static keyOf(parts: ResponseCacheKeyParts): string {
     // `{}` and no variables at all ask the same thing.
     const variables = parts.variables && typeof parts.variables === 'object' && Object.keys(parts.variables).length === 0 ? null : (parts.variables ?? null);
     const text = JSON.stringify([parts.query ?? null, parts.persistedQueryHash ?? null, parts.operationName ?? null, variables, parts.accept ?? '', parts.viewerClass]);
-    return createHash('sha256').update(text).digest('base64url');
+    return text;
+  }
+
+  private static sharedKeyOf(key: string): string {
+    return `response:${createHash('sha256').update(key).digest('base64url')}`;
   }
 
   /** Opens a request's slot (the request's start time is what staleness is judged by). */
@@ -129,20 +133,29 @@ export class ResponseCache {
 
   /** A fresh answer for this key from L1, else from L2; undefined on a miss. */
   async get(key: string): Promise<CachedResponse | undefined> {
+    return this.getLocal(key) ?? this.getShared(key);
+  }
+
+  /** A fresh answer from this process's L1, synchronously (the hot path); undefined when L2 must be asked. */
+  getLocal(key: string): CachedResponse | undefined {
     this.checkBus();
     const local = this.entries.get(key);
-    if (local) {
-      if (this.isFresh(local)) {
-        // Map keeps insertion order: re-inserting marks it most recently used.
-        this.entries.delete(key);
-        this.entries.set(key, local);
-        this.stats.hits += 1;
-        return local;
-      }
+    if (!local) return undefined;
+    if (!this.isFresh(local)) {
       this.entries.delete(key);
+      return undefined;
     }
+    // Map keeps insertion order: re-inserting marks it most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, local);
+    this.stats.hits += 1;
+    return local;
+  }
+
+  /** The shared tier (Redis), after an L1 miss; counts the miss when it has nothing fresh either. */
+  async getShared(key: string): Promise<CachedResponse | undefined> {
     if (this.options.shared) {
-      const stored = await this.options.shared.get<StoredResponse>(`response:${key}`);
+      const stored = await this.options.shared.get<StoredResponse>(ResponseCache.sharedKeyOf(key));
       if (stored) {
         const entry: CachedResponse = { ...stored, body: Buffer.from(stored.body, 'utf8') };
         this.listenTo(entry.symbols);
@@ -179,7 +192,7 @@ export class ResponseCache {
     this.remember(slot.key, entry);
     this.stats.stores += 1;
     const ttlSeconds = Math.max(1, Math.ceil((entry.expiresAt - this.now()) / 1000));
-    await this.options.shared?.set(`response:${slot.key}`, { ...entry, body } satisfies StoredResponse, ttlSeconds);
+    await this.options.shared?.set(ResponseCache.sharedKeyOf(slot.key), { ...entry, body } satisfies StoredResponse, ttlSeconds);
   }
 
   /** Every answer that read one of these symbols is stale from now on (in this process; every process hears the tick). */

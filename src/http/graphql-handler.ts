@@ -26,15 +26,25 @@ class HttpError extends Error {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+// Events rather than `for await`: the async iterator showed in the profile of the cached read path (issue 11).
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        // Drain the rest so the connection can still carry the 413.
+        req.resume();
+        return reject(new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`));
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }
 
 function parseBody(raw: string, contentType: string | undefined): unknown {
@@ -132,13 +142,10 @@ export function createGraphQLHandler<TContext extends RequestContext>(
     if (variables !== undefined && (typeof variables === 'string' ? variables : JSON.stringify(variables)).length > MAX_VARIABLES_CHARS) {
       return sendError(res, 413, `Variables are larger than ${MAX_VARIABLES_CHARS} characters`);
     }
-    if (typeof query === 'string') {
-      const refused = checkDocumentText(query, limits);
-      if (refused) return sendGuardError(res, req.headers.accept, refused);
-    }
     let slot: ResponseCacheSlot | undefined;
     let auth: AuthState | undefined;
     // POST with a JSON body only: Apollo's CSRF prevention lets those through, and GETs keep going through Apollo.
+    // Before the text guard: an entry exists only for a document that passed every guard and ran without errors.
     if (reads && req.method === 'POST' && body && typeof body === 'object') {
       const persistedQueryHash = typeof query === 'string' ? undefined : persistedQueryHashOf(body);
       if (typeof query === 'string' || persistedQueryHash) {
@@ -154,7 +161,7 @@ export function createGraphQLHandler<TContext extends RequestContext>(
             accept: req.headers.accept,
             viewerClass: viewerClassOf(auth),
           });
-          const hit = await reads.cache.get(key);
+          const hit = reads.cache.getLocal(key) ?? (await reads.cache.getShared(key));
           if (hit) {
             const rateLimitHeaders = await reads.spend(req, auth, hit.cost);
             if (rateLimitHeaders) return writeHit(res, hit, rateLimitHeaders);
@@ -162,6 +169,10 @@ export function createGraphQLHandler<TContext extends RequestContext>(
           slot = reads.cache.open(key);
         }
       }
+    }
+    if (typeof query === 'string') {
+      const refused = checkDocumentText(query, limits);
+      if (refused) return sendGuardError(res, req.headers.accept, refused);
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
