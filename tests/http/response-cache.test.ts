@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AccessTokens } from '../../src/modules/auth/access-token.js';
@@ -156,6 +156,18 @@ describe('the response cache', () => {
     await warm(t, query, { symbol: 'AAPL' });
     const msft = await post(t, query, { symbol: 'MSFT' });
     expect(msft.body.data.stock.symbol).toBe('MSFT');
+  });
+
+  it('keys an automatic persisted query sent by its hash alone', async () => {
+    const query = `{ stock(symbol: "BRK.B") { symbol name } }`;
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    const send = (body: object) =>
+      fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    expect((await send({ query, extensions: { persistedQuery } })).status).toBe(200);
+    let answer = await send({ extensions: { persistedQuery } });
+    for (let i = 0; i < 5 && answer.headers.get('x-response-cache') !== 'HIT'; i += 1) answer = await send({ extensions: { persistedQuery } });
+    expect(answer.headers.get('x-response-cache')).toBe('HIT');
+    expect(await answer.json()).toMatchObject({ data: { stock: { symbol: 'BRK.B', name: 'Berkshire Hathaway Inc.' } } });
   });
 
   it('reads the filter catalogue and predefined screeners once per process, until they are announced changed', async () => {
