@@ -52,12 +52,10 @@ import { CircuitBreaker } from './cache/circuit-breaker.js';
 import { createStockLoaders } from './modules/stock/stock.loaders.js';
 import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
-import { ResponseCache } from './cache/response-cache.js';
+import type { ResponseCache } from './cache/response-cache.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
-import { STOCKS_CHANGED_TOPIC } from './modules/stock/stock-row-cache.js';
-import { CATALOGUE_CHANGED_TOPIC, CatalogueCache } from './modules/screener/catalogue-cache.js';
-import { indicatorTopic, priceTopic } from './realtime/topics.js';
-import { rateLimitHeaders } from './ratelimit/rate-limit-plugin.js';
+import { CatalogueCache } from './modules/screener/catalogue-cache.js';
+import { cachedReads, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
 
 export interface App {
@@ -276,39 +274,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         createContext(contextDependencies, String(req.headers['x-request-id'] ?? randomUUID()), known ?? (await auth.authenticate(credentialsFromHeaders(req.headers)))),
         { clientIp: clientIp(req, config.trustedProxies) },
       );
-    const responseCache = config.responseCache.enabled
-      ? new ResponseCache(
-          realtime.bus,
-          // Ticks move a symbol's quote, candles and 52-week range; indicator updates its indicators; rows and the catalogue change everything.
-          { perSymbol: [priceTopic, indicatorTopic], global: [STOCKS_CHANGED_TOPIC, CATALOGUE_CHANGED_TOPIC] },
-          {
-            maxEntries: config.responseCache.maxEntries,
-            maxEntryBytes: config.responseCache.maxEntryBytes,
-            shared: realtime.cache.kind === 'redis' ? realtime.cache : undefined,
-            busGeneration: bus instanceof RedisEventBus ? () => (bus.isConnected ? bus.reconnects : -1) : undefined,
-          },
-        )
-      : null;
-    if (responseCache) {
-      await responseCache.start();
-      cleanups.push(() => responseCache.close());
-    }
-    const handleGraphQL = createGraphQLHandler(
-      apollo,
-      contextFor,
-      config.guards,
-      responseCache
-        ? {
-            cache: responseCache,
-            authenticate: (req) => auth.authenticate(credentialsFromHeaders(req.headers)),
-            // A hit spends what the operation cost when it ran, like any other request.
-            spend: async (req, authState, cost) => {
-              const decision = await rateLimits.consume({ viewer: authState.viewer, ip: clientIp(req, config.trustedProxies) }, rateLimitPoints(cost));
-              return decision.allowed ? rateLimitHeaders(decision) : null;
-            },
-          }
-        : undefined,
-    );
+    // Whole answers of public queries, answered before Apollo (src/http/graphql-handler.ts; Caching in the README).
+    const responseCache = await openResponseCache(config, realtime.bus, realtime.cache);
+    if (responseCache) cleanups.push(() => responseCache.close());
+    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards, responseCache ? cachedReads(responseCache, auth, rateLimits, config) : undefined);
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
