@@ -86,6 +86,7 @@ const environmentSchema = z.object({
   RESPONSE_CACHE: z.enum(['on', 'off'], { message: 'expected on or off' }).optional(),
   RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1_000_000).default(10_000),
   RESPONSE_CACHE_MAX_ENTRY_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(1_024).max(10_000_000).default(262_144),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(65_536).max(17_179_869_184).default(67_108_864),
   // --- faults and shutdown (timeouts, Redis breaker, graceful stop) ---
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(2_000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(600_000).default(5_000),
@@ -204,6 +205,8 @@ export interface ResponseCacheConfig {
   maxEntries: number;
   /** Larger answers are never kept. @default 262_144 */
   maxEntryBytes: number;
+  /** Bytes of keys and answers kept per process in all (L1). @default 67_108_864 */
+  maxBytes: number;
 }
 
 export interface RateLimitConfig {
@@ -324,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enabled: (e.RESPONSE_CACHE ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
       maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES,
       maxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
+      maxBytes: e.RESPONSE_CACHE_MAX_BYTES,
     },
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

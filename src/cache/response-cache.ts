@@ -37,6 +37,8 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
   /** Answers larger than this are not kept (a 1,000-candle chart is not a hot read). @default 262_144 */
   maxEntryBytes?: number;
+  /** Bytes of keys and bodies L1 may hold in all; the least recently used go first. @default 67_108_864 */
+  maxBytes?: number;
   /** The shared tier: entries written here are read by every process (RedisCache); absent: this process only. */
   shared?: Cache;
   /**
@@ -85,6 +87,8 @@ export class ResponseCache {
   private seenGeneration: number;
   private readonly maxEntries: number;
   private readonly maxEntryBytes: number;
+  private readonly maxBytes: number;
+  private bytes = 0;
   private readonly now: () => number;
   private readonly busGeneration: () => number;
   /** Hits and misses served from here (tests and the benchmark read them). */
@@ -97,6 +101,7 @@ export class ResponseCache {
   ) {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.maxEntryBytes = options.maxEntryBytes ?? 262_144;
+    this.maxBytes = options.maxBytes ?? 67_108_864;
     this.now = options.now ?? Date.now;
     this.busGeneration = options.busGeneration ?? (() => 0);
     this.floor = this.now();
@@ -112,6 +117,7 @@ export class ResponseCache {
   async close(): Promise<void> {
     await Promise.all(this.unsubscribes.splice(0).map((unsubscribe) => unsubscribe()));
     this.entries.clear();
+    this.bytes = 0;
   }
 
   /** One key per answer (the L1 key; Redis gets its sha256, so that a long document makes a short key). */
@@ -142,7 +148,7 @@ export class ResponseCache {
     const local = this.entries.get(key);
     if (!local) return undefined;
     if (!this.isFresh(local)) {
-      this.entries.delete(key);
+      this.forget(key);
       return undefined;
     }
     // Map keeps insertion order: re-inserting marks it most recently used.
@@ -205,6 +211,7 @@ export class ResponseCache {
   invalidateAll(): void {
     this.floor = this.now();
     this.entries.clear();
+    this.bytes = 0;
   }
 
   get size(): number {
@@ -212,9 +219,22 @@ export class ResponseCache {
   }
 
   private remember(key: string, entry: CachedResponse): void {
-    this.entries.delete(key);
+    this.forget(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.bytes += key.length + entry.body.length;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) this.forget(this.entries.keys().next().value!);
+  }
+
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= key.length + entry.body.length;
+  }
+
+  /** Bytes of keys and bodies held in L1. */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   private isFresh(entry: CachedResponse): boolean {

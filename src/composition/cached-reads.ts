@@ -23,6 +23,7 @@ export async function openResponseCache(config: Config, bus: EventBus, cache: Ca
     {
       maxEntries: config.responseCache.maxEntries,
       maxEntryBytes: config.responseCache.maxEntryBytes,
+      maxBytes: config.responseCache.maxBytes,
       shared: cache.kind === 'redis' ? cache : undefined,
       busGeneration: bus instanceof RedisEventBus ? () => (bus.isConnected ? bus.reconnects : -1) : undefined,
     },
