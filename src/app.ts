@@ -59,6 +59,11 @@ import { ActivityLog } from './modules/activity/activity-log.js';
 import { activityPlugin, recordUnexpectedErrors } from './modules/activity/activity-plugin.js';
 import { ensureActivityPartitions } from './modules/activity/activity-retention.js';
 import { activityJobs } from './jobs/activity-jobs.js';
+import type { ResponseCache } from './cache/response-cache.js';
+import { responseCachePlugin } from './cache/response-cache-plugin.js';
+import { CatalogueCache } from './modules/screener/catalogue-cache.js';
+import { cachedReads, openResponseCache } from './composition/cached-reads.js';
+import type { AuthState } from './graphql/auth.js';
 
 export interface App {
   readonly config: Config;
@@ -79,6 +84,10 @@ export interface App {
   readonly orderFills: OrderFillService;
   /** Stock rows shared by this process's requests (dropped over the bus when rows change). */
   readonly stockRows: StockRowCache;
+  /** The filter catalogue and predefined screeners, shared the same way (CATALOGUE_CHANGED_TOPIC). */
+  readonly catalogue: CatalogueCache;
+  /** Whole answers of public queries (null when RESPONSE_CACHE=off). */
+  readonly responseCache: ResponseCache | null;
   /** Request budgets (the HTTP plugin uses them; the websocket path should call consume() per operation). */
   readonly rateLimits: RateLimits;
   /** The activity log's batched writer (user actions, errors, warn+ logs, job runs); see src/modules/activity. */
@@ -210,6 +219,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         operationObserverPlugin<Context>(observability.operations),
         rateLimitPlugin<Context>(rateLimits, { pointsOf: ({ contextValue }) => rateLimitPoints(contextValue.cost) }),
         activityPlugin(activity),
+        ...(config.responseCache.enabled ? [responseCachePlugin<Context>()] : []),
       ],
     });
     await apollo.start();
@@ -231,6 +241,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Stock rows are read by nearly every query and change a few times a day: one cache per process, dropped over the bus.
     const stockRows = new StockRowCache();
     cleanups.push(await stockRows.listen(realtime.bus));
+    // The filter catalogue and predefined screeners: a few dozen rows every screener answer needs, changed by the seed or an operator.
+    const catalogue = new CatalogueCache(stockDb.prisma);
+    cleanups.push(await catalogue.listen(realtime.bus));
     const contextDependencies = {
       stockDb: stockDb.prisma,
       userDb: userDb.prisma,
@@ -238,6 +251,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       apiKeyVerifier,
       cache: realtime.cache,
       stockRows,
+      catalogue,
       bus: realtime.bus,
       market,
       orderConfig: config.orders,
@@ -263,12 +277,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
-    const contextFor = async (req: IncomingMessage): Promise<Context> =>
+    const contextFor = async (req: IncomingMessage, known?: AuthState): Promise<Context> =>
       Object.assign(
-        createContext(contextDependencies, requestScopeOf(req).requestId, await auth.authenticate(credentialsFromHeaders(req.headers))),
+        createContext(contextDependencies, requestScopeOf(req).requestId, known ?? (await auth.authenticate(credentialsFromHeaders(req.headers)))),
         { clientIp: clientIp(req, config.trustedProxies) },
       );
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards);
+    // Whole answers of public queries, answered before Apollo (src/http/graphql-handler.ts; Caching in the README).
+    const responseCache = await openResponseCache(config, realtime.bus, realtime.cache);
+    if (responseCache) cleanups.push(() => responseCache.close());
+    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards, responseCache ? cachedReads(responseCache, auth, rateLimits, config, observability.operations) : undefined);
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
@@ -348,6 +365,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       scheduler,
       orderFills,
       stockRows,
+      catalogue,
+      responseCache,
       rateLimits,
       activity,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),

@@ -82,6 +82,11 @@ const environmentSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(86_400).default(900),
   TRUSTED_PROXIES: z.string().default(''),
+  // --- response cache (src/cache/response-cache.ts) ---
+  RESPONSE_CACHE: z.enum(['on', 'off'], { message: 'expected on or off' }).optional(),
+  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1_000_000).default(10_000),
+  RESPONSE_CACHE_MAX_ENTRY_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(1_024).max(10_000_000).default(262_144),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number({ message: 'expected a whole number' }).int().min(65_536).max(17_179_869_184).default(67_108_864),
   // --- faults and shutdown (timeouts, Redis breaker, graceful stop) ---
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(60_000).default(2_000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number' }).int().min(100).max(600_000).default(5_000),
@@ -190,6 +195,8 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** Peers whose X-Forwarded-For is believed (parsed TRUSTED_PROXIES). */
   trustedProxies: TrustedProxies;
+  /** Whole answers of public queries kept between the ticks that change them; see src/cache/response-cache.ts. */
+  responseCache: ResponseCacheConfig;
   /** Paper orders: reservations, liquidity, slippage and commission; see src/modules/portfolio/matching-engine.ts. */
   orders: OrderConfig;
   /** The activity log: batched writer and retention; see src/modules/activity. */
@@ -237,6 +244,17 @@ export interface OrderConfig {
   slippage: { baseBps: number; impactBps: number; maxBps: number };
   /** per_share: perShare × shares; bps: bps of the notional; either way at least `minimum` per order. */
   commission: { mode: 'per_share' | 'bps'; perShare: number; bps: number; minimum: number };
+}
+
+export interface ResponseCacheConfig {
+  /** RESPONSE_CACHE. @default true, false when NODE_ENV=test (tests that write rows behind the app's back turn it on themselves) */
+  enabled: boolean;
+  /** Answers kept per process (L1 LRU). @default 10_000 */
+  maxEntries: number;
+  /** Larger answers are never kept. @default 262_144 */
+  maxEntryBytes: number;
+  /** Bytes of keys and answers kept per process in all (L1). @default 67_108_864 */
+  maxBytes: number;
 }
 
 export interface RateLimitConfig {
@@ -353,6 +371,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
     rateLimits: rateLimitConfig(e),
     trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),
+    responseCache: {
+      enabled: (e.RESPONSE_CACHE ?? (e.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+      maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES,
+      maxEntryBytes: e.RESPONSE_CACHE_MAX_ENTRY_BYTES,
+      maxBytes: e.RESPONSE_CACHE_MAX_BYTES,
+    },
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import { CustomScreenerService } from '../modules/screener/custom-screener.servi
 import { createScreenerLoaders, type ScreenerLoaders } from '../modules/screener/screener.loaders.js';
 import { ScreenerService } from '../modules/screener/screener.service.js';
 import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
+import type { CatalogueCache } from '../modules/screener/catalogue-cache.js';
 import { createStockLoaders, type StockLoaders } from '../modules/stock/stock.loaders.js';
 import { createIndicatorLoaders, type IndicatorLoaders } from '../modules/indicator/indicator.loaders.js';
 import { IndicatorService } from '../modules/indicator/indicator.service.js';
@@ -18,6 +19,7 @@ import type { EventBus } from '../realtime/event-bus.js';
 import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { lazyObject } from '../lib/lazy-object.js';
+import { recordSymbolsRead } from './response-cache-tags.js';
 import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
 import { CapitalService } from '../modules/portfolio/capital.service.js';
 import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
@@ -83,6 +85,8 @@ export interface ContextDependencies {
   cache: Cache;
   /** Stock rows shared by every request of this process (invalidated over the bus); absent: always read. */
   stockRows?: StockRowCache;
+  /** The filter catalogue and predefined screeners, shared the same way; absent: read per request. */
+  catalogue?: CatalogueCache;
   bus: EventBus;
   /** The process-wide API key verifier (its cache is cleared when a key is revoked). */
   apiKeyVerifier: ApiKeyVerifier;
@@ -102,10 +106,11 @@ export interface ContextDependencies {
  */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
   const loaders: Context['loaders'] = lazyObject({
-    stock: () => createStockLoaders(deps.stockDb, deps.cache, deps.stockRows),
+    // Symbol-keyed reads are recorded for the response cache, so an answer is dropped by the ticks of what it read.
+    stock: () => recordSymbolsRead(createStockLoaders(deps.stockDb, deps.cache, deps.stockRows), () => context),
     collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
-    indicator: () => createIndicatorLoaders(services.indicators),
+    indicator: () => recordSymbolsRead(createIndicatorLoaders(services.indicators), () => context),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
     orders: () => createOrderLoaders(deps.userDb),
     analytics: () => createAnalyticsLoaders(deps.userDb, deps.stockDb),
@@ -115,7 +120,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     auth: () => deps.auth,
     collections: () => new CollectionService(deps.userDb, services.stocks, loaders.collection),
     interests: () => new InterestService(deps.userDb, services.stocks, loaders.collection),
-    screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock),
+    screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock, deps.catalogue),
     customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
     indicators: () => new IndicatorService(deps.stockDb, deps.cache),
     live: () => new LiveService(deps.bus, services.stocks, services.indicators),
@@ -131,5 +136,6 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
     backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
     activity: () => new ActivityService(deps.userSql),
   });
-  return { ...auth, requestId, loaders, services };
+  const context: Context = { ...auth, requestId, loaders, services };
+  return context;
 }

@@ -1,4 +1,5 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { cacheControlDirective } from '../graphql/cache-control.js';
 import { DateTimeResolver } from 'graphql-scalars';
 import { guardTextArguments } from '../graphql/text-input.js';
 import { buildSchema } from '../graphql/type-graphql.js';
@@ -58,6 +59,8 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // Input is validated with zod in resolvers (see graphql/validate.ts).
     validate: false,
+    // @cacheControl hints (src/graphql/cache-control.ts), read by Apollo's cache-control plugin and the response cache.
+    directives: [...specifiedDirectives, cacheControlDirective],
     // Every subscription brings its own `subscribe` over our EventBus; type-graphql
     // still insists on a PubSub, so give it one that says so if it is ever used.
     pubSub: {

@@ -1,6 +1,8 @@
-import { Field, ObjectType } from './type-graphql.js';
+import { Field, ObjectType, Directive } from './type-graphql.js';
 import { BadUserInputError } from './errors.js';
 
+// Takes its connection's maxAge, so a cached page of stocks stays cacheable and a page of orders stays uncached.
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType({ description: 'Relay pagination state of a connection.' })
 export class PageInfo {
   @Field(() => Boolean)

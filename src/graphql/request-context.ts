@@ -1,3 +1,4 @@
+import type { ResponseCacheSlot } from '../cache/response-cache.js';
 import type { AuthState } from './auth.js';
 
 /**
@@ -15,4 +16,6 @@ export interface RequestContext extends AuthState {
   cost?: { requested: number; limit: number };
   /** Set by register, login and refreshToken: the account that signed in (the viewer is still null then). */
   signedInAccountId?: string;
+  /** Present when the HTTP response cache may keep this answer: the plugin marks it storable, loaders add the symbols it read. */
+  responseCache?: ResponseCacheSlot;
 }

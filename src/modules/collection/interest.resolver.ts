@@ -1,6 +1,7 @@
 import { requireViewer } from '../../graphql/auth.js';
 import type { Context } from '../../composition/context.js';
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from '../../graphql/type-graphql.js';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Directive } from '../../graphql/type-graphql.js';
+import { cacheHint } from '../../graphql/cache-control.js';
 import { parseInput } from '../../graphql/validate.js';
 import { Stock } from '../stock/stock.type.js';
 import { symbolSchema } from '../stock/stock.validation.js';
@@ -34,6 +35,8 @@ export class InterestResolver {
 
 @Resolver(() => Stock)
 export class StockInterestResolver {
+  // Depends on the viewer: an answer that selects it is never shared (see Caching in the README).
+  @Directive(cacheHint(0, 'PRIVATE'))
   @FieldResolver(() => StockInterest, { nullable: true, description: 'The signed-in user’s mark on this stock; null when none or signed out.' })
   myInterest(@Root() stock: Stock, @Ctx() ctx: Context): Promise<StockInterest | null> {
     return ctx.services.interests.forStock(stock.symbol);

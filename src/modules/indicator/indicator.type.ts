@@ -1,5 +1,7 @@
-import { Field, Float, ObjectType } from '../../graphql/type-graphql.js';
+import { Field, Float, ObjectType, Directive } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'MACD(12, 26, 9). The signal and histogram are null for the first 33 daily candles.' })
 export class Macd {
   @Field(() => Float, { nullable: true, description: 'EMA12 - EMA26 of the close.' })
@@ -12,6 +14,7 @@ export class Macd {
   histogram!: number | null;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'Bollinger Bands (20, 2): SMA20 plus and minus two population standard deviations of the close.' })
 export class Bollinger {
   @Field(() => Float, { nullable: true })
@@ -24,6 +27,7 @@ export class Bollinger {
   lower!: number | null;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({
   description:
     'Technical indicators of one stock at the close of one daily candle. A field is null until enough candles exist ' +

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Directive } from '../../graphql/type-graphql.js';
+import { cacheHint } from '../../graphql/cache-control.js';
 import type { Context } from '../../composition/context.js';
 import { parseInput } from '../../graphql/validate.js';
 import { StockConnection } from '../stock/stock.connection.js';
@@ -34,6 +35,8 @@ export class ScreenerResolver {
     return ctx.services.screeners.categoricalFilters();
   }
 
+  // Its rows and order follow every symbol's ticks, not only the listed ones': not cached (StockConnection's hint would say 60 s).
+  @Directive(cacheHint(0))
   @Query(() => StockConnection, {
     complexity: runScreenerCost,
     description: 'Active, non-blacklisted stocks meeting every criterion, in `sort` order (default MARKET_CAP DESC).',
@@ -54,6 +57,7 @@ export class ScreenerResolver {
     return criteria.categorical.map((c) => ({ filterId: c.filter.id, values: c.values }));
   }
 
+  @Directive(cacheHint(0))
   @FieldResolver(() => StockConnection, { description: 'Stocks meeting the criteria now (first: 1-100, default 20).' })
   async results(
     @Root() screener: Screener,

@@ -6,6 +6,7 @@ import type { StockLoaders } from '../stock/stock.loaders.js';
 import { toStock } from '../stock/stock.mapper.js';
 import { decodeScreenerCursor, encodeScreenerCursor } from './screener.cursor.js';
 import type { ScreenerLoaders } from './screener.loaders.js';
+import type { CatalogueCache } from './catalogue-cache.js';
 import { toCategoricalFilter, toNumericFilter, toScreener } from './screener.mapper.js';
 import {
   compileScreenerCount,
@@ -43,35 +44,50 @@ function toConditions(criteria: ResolvedCriteria): ScreenerConditions {
 
 /** The filter catalogue, predefined screeners, and running any set of criteria against the stock DB. */
 export class ScreenerService {
+  private primed?: Promise<void>;
+
+  /** `catalogue`: the process's copy of the filter catalogue and screeners; without it every request reads them. */
   constructor(
     private readonly stockDb: StockClient,
     private readonly loaders: ScreenerLoaders,
     private readonly stockLoaders: StockLoaders,
+    private readonly catalogue?: CatalogueCache,
   ) {}
 
+  /** Primes this request's filter loaders from the process's catalogue once, so look-ups by id or key cost no statement. */
+  private warm(): Promise<void> {
+    if (!this.catalogue) return Promise.resolve();
+    return (this.primed ??= this.catalogue.get().then((catalogue) => this.loaders.primeFilters(catalogue)));
+  }
+
   async numericFilters(): Promise<NumericFilter[]> {
+    if (this.catalogue) return [...(await this.catalogue.get()).numeric];
     const filters = (await this.stockDb.numericFilter.findMany({ orderBy: { id: 'asc' } })).map(toNumericFilter);
     this.loaders.primeFilters({ numeric: filters });
     return filters;
   }
 
   async categoricalFilters(): Promise<CategoricalFilter[]> {
+    if (this.catalogue) return [...(await this.catalogue.get()).categorical];
     const filters = (await this.stockDb.categoricalFilter.findMany({ orderBy: { id: 'asc' } })).map(toCategoricalFilter);
     this.loaders.primeFilters({ categorical: filters });
     return filters;
   }
 
   async screeners(): Promise<Screener[]> {
+    if (this.catalogue) return [...(await this.catalogue.get()).screeners];
     return (await this.stockDb.screener.findMany({ orderBy: { id: 'asc' } })).map(toScreener);
   }
 
   async numericFilter(id: number): Promise<NumericFilter> {
+    await this.warm();
     const filter = await this.loaders.numericFilterById.load(id);
     if (!filter) throw new MissingFilterError(`numeric filter ${id} is referenced but not in the catalogue`);
     return filter;
   }
 
   async categoricalFilter(id: number): Promise<CategoricalFilter> {
+    await this.warm();
     const filter = await this.loaders.categoricalFilterById.load(id);
     if (!filter) throw new MissingFilterError(`categorical filter ${id} is referenced but not in the catalogue`);
     return filter;
@@ -79,6 +95,7 @@ export class ScreenerService {
 
   /** A predefined screener's criteria, its filter keys resolved (one batched look-up for all screeners). */
   async predefinedCriteria(screener: Screener): Promise<ResolvedCriteria> {
+    await this.warm();
     const [numeric, categorical] = await Promise.all([
       Promise.all(
         screener.criteria.numeric.map(async (c) => {
@@ -113,6 +130,7 @@ export class ScreenerService {
   /** Checks client criteria against the catalogue: BAD_USER_INPUT naming the first bad field. */
   async resolveInput(criteria: CriteriaInput): Promise<ResolvedCriteria> {
     const ids = referencedFilterIds(criteria);
+    await this.warm();
     const [numeric, categorical] = await Promise.all([
       this.loaders.numericFilterById.loadMany(ids.numeric),
       this.loaders.categoricalFilterById.loadMany(ids.categorical),

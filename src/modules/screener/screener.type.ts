@@ -1,4 +1,5 @@
-import { Field, Float, ID, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
+import { Field, Float, ID, ObjectType, registerEnumType, Directive } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 
 export enum ScreenerSortField {
   MARKET_CAP = 'MARKET_CAP',
@@ -21,6 +22,7 @@ export enum SortDirection {
 
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
+@Directive(cacheHint(CACHE_SECONDS.catalogue))
 @ObjectType({ description: 'A numeric quantity screeners can bound, from the stock database catalogue.' })
 export class NumericFilter {
   @Field(() => ID)
@@ -45,6 +47,7 @@ export class NumericFilter {
   columnName!: string;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.catalogue))
 @ObjectType({ description: 'A category screeners can pick values of, from the stock database catalogue.' })
 export class CategoricalFilter {
   @Field(() => ID)
@@ -63,6 +66,7 @@ export class CategoricalFilter {
   columnName!: string;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.catalogue))
 @ObjectType({ description: 'min <= value <= max on one numeric filter; a missing bound is open.' })
 export class NumericCriterion {
   /** Not exposed: `filter` is resolved through a per-request loader. */
@@ -75,6 +79,7 @@ export class NumericCriterion {
   max!: number | null;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.catalogue))
 @ObjectType({ description: 'The value of one categorical filter is any of `values`.' })
 export class CategoricalCriterion {
   /** Not exposed: `filter` is resolved through a per-request loader. */
@@ -90,6 +95,7 @@ export interface PredefinedCriteria {
   categorical: { filterKey: string; values: string[] }[];
 }
 
+@Directive(cacheHint(CACHE_SECONDS.catalogue))
 @ObjectType({ description: 'A predefined screener from the stock database.' })
 export class Screener {
   @Field(() => ID)

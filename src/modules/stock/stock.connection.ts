@@ -1,7 +1,9 @@
-import { Field, Float, InputType, ObjectType } from '../../graphql/type-graphql.js';
+import { Field, Float, InputType, ObjectType, Directive } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 import { PageInfo } from '../../graphql/relay.js';
 import { Stock } from './stock.type.js';
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType()
 export class StockEdge {
   @Field(() => Stock)
@@ -11,6 +13,7 @@ export class StockEdge {
   cursor!: string;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'A page of stocks, in the order the field that returns it documents.' })
 export class StockConnection {
   @Field(() => [StockEdge])

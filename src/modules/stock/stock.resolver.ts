@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from '../../graphql/type-graphql.js';
+import { Arg, Ctx, FieldResolver, Float, Int, Query, Resolver, Root, Directive } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 import type { Context } from '../../composition/context.js';
 import { DateOrDateTimeScalar } from '../../graphql/date-input.js';
 import { parseInput } from '../../graphql/validate.js';
@@ -40,6 +41,7 @@ export class StockResolver {
     return ctx.loaders.stock.isBlacklisted.load(stock.symbol);
   }
 
+  @Directive(cacheHint(CACHE_SECONDS.tick))
   @FieldResolver(() => Float, {
     nullable: true,
     description: 'Highest high of the DAY candles in the last 52 weeks (today included); null without candles. Derived from stock_price.',
@@ -48,6 +50,7 @@ export class StockResolver {
     return (await ctx.loaders.stock.sessionStats.load(stock.symbol)).fiftyTwoWeekHigh;
   }
 
+  @Directive(cacheHint(CACHE_SECONDS.tick))
   @FieldResolver(() => Float, {
     nullable: true,
     description: 'Lowest low of the DAY candles in the last 52 weeks (today included); null without candles. Derived from stock_price.',

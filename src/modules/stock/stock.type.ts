@@ -1,4 +1,5 @@
-import { Field, Float, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
+import { Field, Float, ObjectType, registerEnumType, Directive } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 
 export enum CandleInterval {
   MINUTE = 'MINUTE',
@@ -29,6 +30,7 @@ registerEnumType(AssetClass, {
     '`stocks`, screeners or search, and cannot be added to lists or traded.',
 });
 
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'A listed company or fund, or an FX pair (assetClass), from the stock database.' })
 export class Stock {
   @Field(() => String, { description: 'Ticker, upper case (e.g. AAPL, BRK.B).' })
@@ -100,6 +102,7 @@ registerEnumType(MarketState, {
     'OPEN from 09:30 to 16:00 (13:00 on early-close days), CLOSED otherwise, after-hours, weekends and holidays included.',
 });
 
+@Directive(cacheHint(CACHE_SECONDS.tick))
 @ObjectType({ description: 'The latest price of a stock and its change against the previous close.' })
 export class Quote {
   @Field(() => String)
@@ -130,6 +133,7 @@ export class Quote {
   timestamp!: Date;
 }
 
+@Directive(cacheHint(CACHE_SECONDS.tick))
 @ObjectType({ description: 'One OHLCV bar. Prices are stored as exact decimals and served as Float.' })
 export class Candle {
   @Field(() => Date, { description: 'Start of the period the candle covers.' })
