@@ -47,7 +47,13 @@ const machine = `${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFix
 const startedAt = new Date().toISOString();
 const started = performance.now();
 const results: BenchResult[] = [];
+let interrupted = false;
+// Ctrl-C stops the running benchmark (suite-runner passes the signal on) and the suite; what ran is still written.
+const interrupt = () => (interrupted = true);
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 for (const entry of entries) {
+  if (interrupted) break;
   console.log(`\n=== bench ${entry.name} (${entry.file}) ===`);
   const result = await runEntry(entry, { cwd: root, timeoutMs });
   results.push(result);
@@ -55,6 +61,8 @@ for (const entry of entries) {
   console.log(`=== ${entry.name}: ${result.status}${took}${result.problem ? ` (${result.problem})` : ''}, ${result.rows.length} rows ===`);
 }
 const totalSeconds = (performance.now() - started) / 1000;
+// The benchmark the interrupt stopped keeps its previous row rather than a failure nobody caused.
+if (interrupted && results.at(-1)?.exitCode === null) results.pop();
 
 const document = await readFile(documentPath, 'utf8');
 const merged = mergeResults(SUITE.map((entry) => entry.name), readStoredResults(document), results);
@@ -66,7 +74,8 @@ if (write) {
   console.log(`\n${block}`);
 }
 const failed = results.filter((result) => result.status === 'failed');
-if (failed.length > 0) {
+if (interrupted) console.error(`interrupted after ${results.length} of ${entries.length} benchmarks`);
+if (failed.length > 0 || interrupted) {
   console.error(`failed: ${failed.map((result) => `${result.name} (exit code ${result.exitCode})`).join(', ')}`);
   process.exitCode = 1;
 }

@@ -49,6 +49,11 @@ export async function runEntry(entry: SuiteEntry, options: RunOptions): Promise<
       // Already gone.
     }
   };
+  // The child's own group does not get the terminal's Ctrl-C: pass it on, or the benchmark would
+  // outlive the runner with its servers and databases.
+  const forward = (signal: NodeJS.Signals) => stopGroup(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   let killer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -65,6 +70,8 @@ export async function runEntry(entry: SuiteEntry, options: RunOptions): Promise<
   });
   clearTimeout(timer);
   clearTimeout(killer);
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
   const seconds = (performance.now() - started) / 1000;
 
   const { rows, problems } = parseBenchRows(chunks.join(''));
