@@ -107,10 +107,12 @@ export function formatSeconds(seconds: number): string {
 
 const day = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
+const failure = (result: BenchResult) => (result.exitCode === null ? 'killed by a signal' : `exit code ${result.exitCode ?? '?'}`);
+
 function resultRows(result: BenchResult): string[] {
   if (result.status === 'not present') return [`| ${result.name}: ${cell(result.about)} | | | | | | not present |`];
   if (result.status === 'failed') {
-    const how = result.exitCode === null ? 'killed by a signal' : `exit code ${result.exitCode ?? '?'}`;
+    const how = failure(result);
     const why = result.problem ? `; ${result.problem}` : '';
     const failed = `| ${result.name}: ${cell(result.about)} | | | | | ✗ | failed (${how}${cell(why)}) |`;
     // Rows printed before the failure still show, each marked by the failed line above them.
@@ -140,7 +142,7 @@ export function renderSummary(run: SuiteRun, results: readonly BenchResult[]): s
     '',
     '| benchmark | status | time | ran |',
     '|---|---|---|---|',
-    ...results.map((r) => `| ${r.name} | ${r.status === 'failed' ? `failed (exit code ${r.exitCode ?? 'signal'})` : r.status} | ${r.seconds === undefined ? '' : formatSeconds(r.seconds)} | ${r.status === 'not present' ? '' : day(r.ranAt)} |`),
+    ...results.map((r) => `| ${r.name} | ${r.status === 'failed' ? `failed (${failure(r)})` : r.status} | ${r.seconds === undefined ? '' : formatSeconds(r.seconds)} | ${r.status === 'not present' ? '' : day(r.ranAt)} |`),
     `| all of them | | ${formatSeconds(suiteSeconds)} | |`,
     '',
     // "--" cannot appear inside an HTML comment; in JSON it can only be inside a string, where \u002d reads back the same.
