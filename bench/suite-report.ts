@@ -127,7 +127,7 @@ function rowLine(bench: string, row: BenchRow): string {
 
 /** The generated block, markers included: the run line, the summary table, each benchmark's status and time, and the data a subset run merges into. */
 export function renderSummary(run: SuiteRun, results: readonly BenchResult[]): string {
-  const ran = run.subset.length ? `\`npm run bench -- ${run.subset.join(' ')}\` (the other rows are from the earlier runs their benchmark line dates)` : '`npm run bench`';
+  const ran = run.subset.length ? `\`npm run bench -- ${run.subset.join(' ')}\` (the other rows are from earlier runs, dated in the second table)` : '`npm run bench`';
   const timed = results.filter((result) => result.seconds !== undefined);
   const suiteSeconds = timed.reduce((sum, result) => sum + result.seconds!, 0);
   const lines = [
