@@ -66,7 +66,8 @@ if (interrupted && results.at(-1)?.exitCode === null) results.pop();
 
 const document = await readFile(documentPath, 'utf8');
 const merged = mergeResults(SUITE.map((entry) => entry.name), readStoredResults(document), results);
-const block = renderSummary({ startedAt, machine, totalSeconds, subset: names }, merged);
+// An interrupted run says which benchmarks it did run, as a subset would.
+const block = renderSummary({ startedAt, machine, totalSeconds, subset: interrupted ? results.map((r) => r.name) : names }, merged);
 if (write) {
   await writeFile(documentPath, replaceSummary(document, block));
   console.log(`\ndocs/BENCHMARKS.md: summary rewritten (${results.length} benchmarks run, ${formatSeconds(totalSeconds)})`);
