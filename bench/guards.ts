@@ -1,16 +1,17 @@
 // Benchmark: what the query guards answer to the attacks from the abuse issue, and what
 // another client's `{ __typename }` latency is during each attack vs idle. The app runs
 // in this process on a fresh local PostgreSQL database (BENCH_DATABASE_URL to use another),
-// on loopback; every loop is bounded.
+// on loopback; every loop is bounded. Idle and each attack alternate, round after round.
 //   npm run bench:guards
 import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
 import { SEED_STOCKS } from '../src/db/seed/stocks.data.js';
+import { interleaved, IN_SUITE, medianSpread, ratioSpread, reportRows, type BenchRow } from './report.js';
 import { createBenchDatabase, measure, type LatencySummary } from './support.js';
 
-const PROBES = Number(process.env.BENCH_ITERATIONS ?? 200);
+const PROBES = Number(process.env.BENCH_ITERATIONS ?? (IN_SUITE ? 50 : 200));
 const ATTACKERS = 4;
 const MAX_ATTACKS = 2_000;
 
@@ -76,21 +77,50 @@ function wsFlood(): Promise<number> {
   });
 }
 
-const rows: { attack: string; answer: string; attacks: number; p50: string; p99: string }[] = [];
-const idle = await measure(probe, PROBES);
-rows.push({ attack: 'idle', answer: '-', attacks: 0, p50: idle.p50Ms.toFixed(2), p99: idle.p99Ms.toFixed(2) });
-for (const [name, query] of [['alias bomb (1,000 × candles(last:500))', aliasBomb], ['fragment chain (26 × 2 spreads)', chain], ['candle bomb (5 × 100 stocks × 1,000)', candleBomb]] as const) {
-  const answer = await post(query);
-  const { latency, attacks } = await during(() => post(query));
-  rows.push({ attack: name, answer, attacks, p50: latency.p50Ms.toFixed(2), p99: latency.p99Ms.toFixed(2) });
-}
-const closeCode = await wsFlood();
-const flood = await during(wsFlood, 200);
-rows.push({ attack: 'websocket flood (19,000 subscribe/complete)', answer: `close ${closeCode}`, attacks: flood.attacks, p50: flood.latency.p50Ms.toFixed(2), p99: flood.latency.p99Ms.toFixed(2) });
+const ROUNDS = IN_SUITE ? 2 : 3;
+interface Round { p50: number; p99: number; attacks: number }
+const seen: Record<string, Round[]> = {};
+/** Runs one contender's round, keeps its p99 and attack count, and hands interleaved() its p50. */
+const round = (name: string, run: () => Promise<{ latency: LatencySummary; attacks: number }>) => async () => {
+  const { latency, attacks } = await run();
+  (seen[name] ??= []).push({ p50: latency.p50Ms, p99: latency.p99Ms, attacks });
+  return latency.p50Ms;
+};
+const attacks = [
+  { key: 'alias-bomb', name: 'alias bomb (1,000 × candles(last:500))', query: aliasBomb },
+  { key: 'fragment-chain', name: 'fragment chain (26 × 2 spreads)', query: chain },
+  { key: 'candle-bomb', name: 'candle bomb (5 × 100 stocks × 1,000)', query: candleBomb },
+] as const;
+const answers: Record<string, string> = {};
+for (const attack of attacks) answers[attack.key] = await post(attack.query);
+answers.flood = `close ${await wsFlood()}`;
+const rounds = await interleaved(ROUNDS, {
+  idle: round('idle', async () => ({ latency: await measure(probe, PROBES, 10), attacks: 0 })),
+  ...Object.fromEntries(attacks.map((attack) => [attack.key, round(attack.key, () => during(() => post(attack.query)))])),
+  flood: round('flood', () => during(wsFlood, 200)),
+} as Record<string, () => Promise<number>>);
 
-console.log(`\n{ __typename } latency of another client, ${PROBES} sequential probes per row (ms)\n`);
-console.log(`| attack | server's answer | attack requests | p50 | p99 |\n|---|---|---|---|---|`);
-for (const r of rows) console.log(`| ${r.attack} | ${r.answer} | ${r.attacks} | ${r.p50} | ${r.p99} |`);
+const median = (values: number[]) => medianSpread(values).median;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const idleP50 = median(seen.idle!.map((r) => r.p50));
+const idleP99 = median(seen.idle!.map((r) => r.p99));
+console.log(`\n{ __typename } latency of another client, ${PROBES} sequential probes per row, ${ROUNDS} interleaved rounds (medians, ms)\n`);
+console.log(`| attack | server's answer | attack requests | p50 | p99 | p50 / idle p50 |\n|---|---|---|---|---|---|`);
+console.log(`| idle | - | 0 | ${idleP50.toFixed(2)} | ${idleP99.toFixed(2)} | 1.00x |`);
+const benchRows: BenchRow[] = [];
+for (const { key, name } of [...attacks, { key: 'flood', name: 'websocket flood (19,000 subscribe/complete a socket)' }]) {
+  const r = seen[key]!;
+  const ratio = ratioSpread(rounds[key]!, rounds.idle!);
+  const p99 = median(r.map((x) => x.p99));
+  const sent = median(r.map((x) => x.attacks));
+  console.log(`| ${name} | ${answers[key]} | ${sent.toFixed(0)} | ${median(r.map((x) => x.p50)).toFixed(2)} | ${p99.toFixed(2)} | ${ratio.median.toFixed(2)}x |`);
+  benchRows.push({
+    id: `guards.${key}`, what: `another client's p50 during the ${name}`, value: ms(median(r.map((x) => x.p50))),
+    baseline: `idle p50 ${ms(idleP50)}`, ratio: ratio.median, spread: [ratio.min, ratio.max],
+    note: `answer ${answers[key]}; p99 ${ms(p99)} (idle ${ms(idleP99)}); ${sent.toFixed(0)} ${key === 'flood' ? 'sockets' : 'attack requests'}`,
+  });
+}
+reportRows(benchRows);
 
 await app.close();
 await Promise.all([stockDb.drop(), userDb.drop()]);

@@ -2,15 +2,17 @@
 // check, order + event) and filled (one matching pass: fill + trade + cash + fee + position +
 // order + event per fill, one transaction each), on one portfolio (every write queues on the same
 // row lock) and across 1,000 portfolios, against the same statements in raw SQL on a pg pool, in
-// the same run, on real PostgreSQL.
+// the same run, on real PostgreSQL, rounds interleaved.
 //   npm run bench:orders            (BENCH_DATABASE_URL to use another server; BENCH_ORDERS=n)
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
+import { interleaved, IN_SUITE, medianSpread, ratioSpread, reportRows, type BenchRow } from './report.js';
 import { createBenchDatabase, startBenchApp } from './support.js';
 
-const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000);
-const PORTFOLIOS = 1_000;
+const ORDERS = Number(process.env.BENCH_ORDERS ?? (IN_SUITE ? 150 : 1_000));
+const PORTFOLIOS = IN_SUITE ? 150 : 1_000;
+const ROUNDS = IN_SUITE ? 2 : 3;
 const CONCURRENCY = 16;
 const SYMBOL = 'AAPL';
 
@@ -137,32 +139,55 @@ async function fillOneRaw(order: { id: string; portfolio_id: string }, tickTs: D
   }
 }
 
-interface Row { scenario: string; placeApi: number; placeRaw: number; fillEngine: number; fillRaw: number }
-const results: Row[] = [];
+interface Rates { place: number[]; fill: number[] }
+const rates = { api: { one: { place: [], fill: [] }, many: { place: [], fill: [] } }, raw: { one: { place: [], fill: [] }, many: { place: [], fill: [] } } } as Record<'api' | 'raw', Record<'one' | 'many', Rates>>;
 
-async function scenario(name: string, ids: string[], rawIds: string[]) {
-  const placeApi = ids.length / (await placeViaApi(ids));
-  const fillEngine = ids.length / (await fillViaEngine(ids.length));
-  const raw = await placeRaw(rawIds);
-  const placeRawRate = rawIds.length / raw.seconds;
-  const fillRawRate = rawIds.length / (await fillRaw());
-  results.push({ scenario: name, placeApi, placeRaw: placeRawRate, fillEngine, fillRaw: fillRawRate });
+/** Places then fills on fresh portfolios through the API; keeps both rates, returns the placing rate. */
+async function viaApi(ids: string[], into: Rates): Promise<number> {
+  into.place.push(ids.length / (await placeViaApi(ids)));
+  into.fill.push(ids.length / (await fillViaEngine(ids.length)));
+  return into.place.at(-1)!;
 }
+async function viaRaw(ids: string[], into: Rates): Promise<number> {
+  into.place.push(ids.length / (await placeRaw(ids)).seconds);
+  into.fill.push(ids.length / (await fillRaw()));
+  return into.place.at(-1)!;
+}
+const onePortfolio = async () => Array<string>(ORDERS).fill((await portfolios(1, 1_000_000_000))[0]!);
 
 // Warm-up: JIT, pools, prepared plans.
-await scenario('warm-up', (await portfolios(50, 1_000_000)), await portfolios(50, 1_000_000));
-results.length = 0;
-const [one] = await portfolios(1, 1_000_000_000);
-const [oneRaw] = await portfolios(1, 1_000_000_000);
-await scenario(`${ORDERS} orders, one portfolio`, Array(ORDERS).fill(one), Array(ORDERS).fill(oneRaw));
-await scenario(`${PORTFOLIOS} portfolios, one order each`, await portfolios(PORTFOLIOS, 1_000), await portfolios(PORTFOLIOS, 1_000));
+await viaApi(await portfolios(50, 1_000_000), { place: [], fill: [] });
+await viaRaw(await portfolios(50, 1_000_000), { place: [], fill: [] });
+// Each contender places and fills its own orders before the other starts: the matching pass and
+// the raw fill both take every open AAPL order.
+await interleaved(ROUNDS, {
+  apiOne: async () => viaApi(await onePortfolio(), rates.api.one),
+  rawOne: async () => viaRaw(await onePortfolio(), rates.raw.one),
+  apiMany: async () => viaApi(await portfolios(PORTFOLIOS, 1_000), rates.api.many),
+  rawMany: async () => viaRaw(await portfolios(PORTFOLIOS, 1_000), rates.raw.many),
+});
 
-console.log(`paper orders, ${CONCURRENCY} concurrent placers; fills one transaction each, 3 portfolios at a time; per second (raw SQL / ours)`);
+const perSecond = (value: number) => `${value.toFixed(0)}/s`;
+const scenarios = { one: `${ORDERS} orders, one portfolio`, many: `${PORTFOLIOS} portfolios, one order each` } as const;
+console.log(`paper orders, ${CONCURRENCY} concurrent placers; fills one transaction each, 3 portfolios at a time; per second, medians of ${ROUNDS} interleaved rounds (ratio ours / raw SQL)`);
 console.log('| scenario | placed/s (placeOrder over HTTP) | placed/s (raw SQL) | ratio | filled/s (matching pass) | filled/s (raw SQL) | ratio |');
 console.log('|---|---|---|---|---|---|---|');
-for (const r of results) {
-  console.log(`| ${r.scenario} | ${r.placeApi.toFixed(0)} | ${r.placeRaw.toFixed(0)} | ${(r.placeRaw / r.placeApi).toFixed(1)}x | ${r.fillEngine.toFixed(0)} | ${r.fillRaw.toFixed(0)} | ${(r.fillRaw / r.fillEngine).toFixed(1)}x |`);
+const benchRows: BenchRow[] = [];
+for (const key of ['one', 'many'] as const) {
+  const cells: string[] = [];
+  for (const [step, ours, theirs] of [['placed', 'placeOrder over HTTP', 'place'], ['filled', 'the matching pass', 'fill']] as const) {
+    const api = rates.api[key][theirs];
+    const raw = rates.raw[key][theirs];
+    const ratio = ratioSpread(api, raw);
+    cells.push(perSecond(medianSpread(api).median), perSecond(medianSpread(raw).median), `${ratio.median.toFixed(2)}x`);
+    benchRows.push({
+      id: `orders.${theirs}.${key}`, what: `orders ${step} per second (${ours}), ${scenarios[key]}`, value: perSecond(medianSpread(api).median),
+      baseline: `raw SQL on pg ${perSecond(medianSpread(raw).median)}`, ratio: ratio.median, spread: [ratio.min, ratio.max],
+    });
+  }
+  console.log(`| ${scenarios[key]} | ${cells.join(' | ')} |`);
 }
+reportRows(benchRows);
 
 await pool.end();
 await app.close();

@@ -1,15 +1,17 @@
 // Benchmark: the atomic portfolio state (cash + latest position rows, one statement) and a full
 // `Portfolio` query with 50 positions, with 100,000 trades in the books, on real PostgreSQL,
-// against raw SQL baselines in the same run.
+// against raw SQL baselines in the same run, rounds interleaved.
 //   npm run bench:portfolio-state     (BENCH_DATABASE_URL to use another server; BENCH_ITERATIONS)
 import pg from 'pg';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
 import { SEED_STOCKS } from '../src/db/seed/stocks.data.js';
 import { readPortfolioStates } from '../src/modules/portfolio/portfolio-state.sql.js';
 import { readBookHistories } from '../src/modules/portfolio/value-history.sql.js';
+import { interleaved, IN_SUITE, medianSpread, ratioSpread, reportRows, type BenchRow } from './report.js';
 import { createBenchDatabase, fmt, measure, startBenchApp, type LatencySummary } from './support.js';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? (IN_SUITE ? 40 : 100));
+const ROUNDS = IN_SUITE ? 2 : 3;
 const TRADES = 100_000;
 const POSITIONS = 50;
 
@@ -94,22 +96,45 @@ if (state.positions.length !== POSITIONS || state.positions.some((p) => p.quanti
 const explain = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${DISTINCT_ON}`, [[portfolioId]]);
 const plan = explain.rows[0]['QUERY PLAN'][0];
 
-const results: [string, LatencySummary][] = [];
-results.push(['state query, loose index scan (app: readPortfolioStates via Prisma)', await measure(() => readPortfolioStates(app.userDb.prisma, [portfolioId]), ITERATIONS)]);
-results.push(['state query, DISTINCT ON form (before this change; raw pg)', await measure(() => pool.query(DISTINCT_ON, [[portfolioId]]), ITERATIONS)]);
-results.push(['raw pg: latest rows by known keys (floor)', await measure(() => pool.query(RAW_KNOWN_KEYS, [portfolioId, symbols]), ITERATIONS)]);
-results.push(['GraphQL Portfolio query, 50 positions (HTTP)', await measure(() => post(PORTFOLIO, { id: portfolioId }, token), ITERATIONS)]);
-results.push(['day-level book history, a whole year (readBookHistories via Prisma)', await measure(() => readBookHistories(app.userDb.prisma, [portfolioId]), Math.ceil(ITERATIONS / 5))]);
-results.push(['GraphQL performance + risk, ONE_YEAR (HTTP)', await measure(() => post(PERFORMANCE, { id: portfolioId, range: 'ONE_YEAR' }, token), Math.ceil(ITERATIONS / 5))]);
-results.push(['GraphQL performance + risk, ONE_MONTH (HTTP)', await measure(() => post(PERFORMANCE, { id: portfolioId, range: 'ONE_MONTH' }, token), Math.ceil(ITERATIONS / 5))]);
+const light = ITERATIONS;
+const heavy = Math.ceil(ITERATIONS / 5);
+const paths = {
+  state: { name: 'state query, loose index scan (app: readPortfolioStates via Prisma)', n: light, run: () => readPortfolioStates(app.userDb.prisma, [portfolioId]) },
+  distinctOn: { name: 'state query, DISTINCT ON form (before the loose index scan; raw pg)', n: light, run: () => pool.query(DISTINCT_ON, [[portfolioId]]) },
+  floor: { name: 'raw pg: latest rows by known keys (floor)', n: light, run: () => pool.query(RAW_KNOWN_KEYS, [portfolioId, symbols]) },
+  portfolio: { name: 'GraphQL Portfolio query, 50 positions (HTTP)', n: light, run: () => post(PORTFOLIO, { id: portfolioId }, token) },
+  history: { name: 'day-level book history, a whole year (readBookHistories via Prisma)', n: heavy, run: () => readBookHistories(app.userDb.prisma, [portfolioId]) },
+  year: { name: 'GraphQL performance + risk, ONE_YEAR (HTTP)', n: heavy, run: () => post(PERFORMANCE, { id: portfolioId, range: 'ONE_YEAR' }, token) },
+  month: { name: 'GraphQL performance + risk, ONE_MONTH (HTTP)', n: heavy, run: () => post(PERFORMANCE, { id: portfolioId, range: 'ONE_MONTH' }, token) },
+};
+type Path = keyof typeof paths;
+const summaries = Object.fromEntries(Object.keys(paths).map((key) => [key, [] as LatencySummary[]])) as Record<Path, LatencySummary[]>;
+const p50s = await interleaved(ROUNDS, Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, async () => {
+  const summary = await measure(path.run, path.n);
+  summaries[key as Path].push(summary);
+  return summary.p50Ms;
+}])) as Record<Path, () => Promise<number>>);
 
-console.log(`\n## Portfolio state: ${TRADES.toLocaleString('en-US')} trades in one portfolio's books, ${POSITIONS} positions (PostgreSQL, ${ITERATIONS} sequential runs each)\n`);
+const median = (values: number[]) => medianSpread(values).median;
+console.log(`\n## Portfolio state: ${TRADES.toLocaleString('en-US')} trades in one portfolio's books, ${POSITIONS} positions (PostgreSQL, ${ROUNDS} interleaved rounds of ${light} sequential runs, ${heavy} for the last three; medians over rounds)\n`);
 console.log(`DISTINCT ON form, one run: ${plan['Execution Time'].toFixed(2)} ms execution, ${plan.Plan['Shared Hit Blocks'] ?? '?'} shared buffers hit\n`);
-console.log('| path | p50 | p95 | p99 | mean |');
-console.log('|---|---|---|---|---|');
-for (const [name, r] of results) console.log(`| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.meanMs)} |`);
-const floor = results[2]![1];
-console.log(`\nratios to the raw floor (p50): ${results.map(([name, r]) => `${name.split(' (')[0]}: ${(r.p50Ms / floor.p50Ms).toFixed(2)}x`).join('; ')}`);
+console.log('| path | p50 | p95 | p99 | mean | p50 / floor p50 |');
+console.log('|---|---|---|---|---|---|');
+const floorP50 = median(p50s.floor);
+for (const [key, path] of Object.entries(paths) as [Path, (typeof paths)[Path]][]) {
+  const r = summaries[key];
+  const cells = [median(p50s[key]), median(r.map((x) => x.p95Ms)), median(r.map((x) => x.p99Ms)), median(r.map((x) => x.meanMs))].map(fmt);
+  console.log(`| ${path.name} | ${cells.join(' | ')} | ${(median(p50s[key]) / floorP50).toFixed(2)}x |`);
+}
+const benchRows: BenchRow[] = (Object.keys(paths) as Path[]).filter((key) => key !== 'floor').map((key) => {
+  const againstFloor = ['state', 'distinctOn', 'portfolio'].includes(key);
+  const ratio = againstFloor ? ratioSpread(p50s[key], p50s.floor) : undefined;
+  return {
+    id: `portfolio-state.${key}`, what: `${paths[key].name}, p50, ${TRADES.toLocaleString('en-US')} trades`, value: fmt(median(p50s[key])),
+    ...(ratio ? { baseline: `raw pg floor ${fmt(floorP50)}`, ratio: ratio.median, spread: [ratio.min, ratio.max] as [number, number] } : {}),
+  };
+});
+reportRows(benchRows);
 
 await pool.end();
 await app.close();

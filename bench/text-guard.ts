@@ -2,10 +2,11 @@
 // guardTextArguments (only fields with arguments are wrapped) or as a
 // type-graphql globalMiddleware (every field of every row goes through
 // type-graphql's async middleware dispatcher). 1000 rows x 8 scalar fields,
-// in-process graphql execute, no I/O.   npx tsx bench/text-guard.ts
-import { execute, parse } from 'graphql';
+// in-process graphql execute, no I/O, rounds interleaved.   npm run bench:text-guard
+import { execute, parse, type GraphQLSchema } from 'graphql';
 import { Arg, buildSchema, Field, Float, ObjectType, Query, Resolver, Int, type MiddlewareFn } from '../src/graphql/type-graphql.js';
 import { assertTextArguments, guardTextArguments } from '../src/graphql/text-input.js';
+import { interleaved, IN_SUITE, medianSpread, ratioSpread, reportRows, type BenchRow } from './report.js';
 
 @ObjectType()
 class Row {
@@ -19,13 +20,32 @@ class R {
 }
 const checkArgs: MiddlewareFn = ({ args }, next) => { if (Object.keys(args).length) assertTextArguments(args); return next(); };
 const doc = parse(`{ rows(search: "abc", first: 10) { a b c d e f g h } }`);
-async function bench(name: string, schema: any) {
-  for (let i = 0; i < 30; i++) await execute({ schema, document: doc });
-  const n = 200; const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await execute({ schema, document: doc });
-  console.log(name, (Number(process.hrtime.bigint() - t0) / 1e6 / n).toFixed(2), 'ms per 1000-row query');
+const QUERIES = IN_SUITE ? 20 : 100;
+const ROUNDS = IN_SUITE ? 3 : 5;
+/** Milliseconds per 1000-row query over QUERIES runs, after 10 unmeasured. */
+async function msPerQuery(schema: GraphQLSchema): Promise<number> {
+  for (let i = 0; i < 10; i++) await execute({ schema, document: doc });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < QUERIES; i++) await execute({ schema, document: doc });
+  return Number(process.hrtime.bigint() - t0) / 1e6 / QUERIES;
 }
 const plain = await buildSchema({ resolvers: [R], validate: false });
 const guarded = guardTextArguments(await buildSchema({ resolvers: [R], validate: false }));
 const mw = await buildSchema({ resolvers: [R], validate: false, globalMiddlewares: [checkArgs] });
-for (let k = 0; k < 2; k++) { await bench('no guard          ', plain); await bench('guardTextArguments', guarded); await bench('globalMiddlewares ', mw); }
+const rounds = await interleaved(ROUNDS, { plain: () => msPerQuery(plain), guarded: () => msPerQuery(guarded), middleware: () => msPerQuery(mw) });
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+console.log(`\nms per 1000-row query, ${ROUNDS} interleaved rounds of ${QUERIES} queries (median, min-max)\n`);
+console.log('| wiring | ms per query | ratio to no guard |\n|---|---|---|');
+const benchRows: BenchRow[] = [];
+for (const [key, what] of [['guarded', 'guardTextArguments (fields with arguments wrapped)'], ['middleware', 'type-graphql globalMiddlewares (every field)']] as const) {
+  const value = medianSpread(rounds[key]);
+  const ratio = ratioSpread(rounds[key], rounds.plain);
+  console.log(`| ${what} | ${ms(value.median)} (${ms(value.min)}-${ms(value.max)}) | ${ratio.median.toFixed(2)}x |`);
+  benchRows.push({
+    id: `text-guard.${key}`, what: `text argument check, ${what}, per 1000-row query`, value: ms(value.median),
+    baseline: `no check ${ms(medianSpread(rounds.plain).median)}`, ratio: ratio.median, spread: [ratio.min, ratio.max],
+  });
+}
+console.log(`| no guard | ${ms(medianSpread(rounds.plain).median)} | 1.00x |`);
+reportRows(benchRows);
