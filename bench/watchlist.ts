@@ -107,7 +107,7 @@ const rawServer: Server = createServer(async (req, res) => {
 });
 await new Promise<void>((resolve) => rawServer.listen(0, '127.0.0.1', resolve));
 const rawUrl = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}/watchlist?id=${collectionId}`;
-const getRaw = async () => (await fetch(rawUrl, { headers: { authorization: `Bearer ${token}` } })).json();
+const getRaw = async () => (await (await fetch(rawUrl, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: any };
 const getGraphQL = () => post(QUERY, { id: collectionId }, token);
 
 // Both must serve the same bytes' worth of data before their speed means anything.

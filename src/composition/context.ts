@@ -1,4 +1,5 @@
 import type { StockClient, UserClient } from '../db/database.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import { createCollectionLoaders, type CollectionLoaders } from '../modules/collection/collection.loaders.js';
 import { CollectionService } from '../modules/collection/collection.service.js';
@@ -75,6 +76,9 @@ export interface Context extends RequestContext {
 export interface ContextDependencies {
   stockDb: StockClient;
   userDb: UserClient;
+  /** The raw executors under the same pools: the hot loaders run on them (measured faster than Prisma). */
+  stockSql: SqlExecutor;
+  userSql: SqlExecutor;
   auth: AuthService;
   cache: Cache;
   /** Stock rows shared by every request of this process (invalidated over the bus); absent: always read. */
@@ -96,8 +100,8 @@ export interface ContextDependencies {
  */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
   const loaders: Context['loaders'] = lazyObject({
-    stock: () => createStockLoaders(deps.stockDb, deps.cache, deps.stockRows),
-    collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
+    stock: () => createStockLoaders(deps.stockDb, deps.stockSql, deps.cache, deps.stockRows),
+    collection: () => createCollectionLoaders(deps.userDb, deps.userSql, auth.viewer),
     screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
     indicator: () => createIndicatorLoaders(services.indicators),
     portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
@@ -107,7 +111,7 @@ export function createContext(deps: ContextDependencies, requestId: string, auth
   const services: Context['services'] = lazyObject({
     stocks: () => new StockService(deps.stockDb, loaders.stock),
     auth: () => deps.auth,
-    collections: () => new CollectionService(deps.userDb, services.stocks, loaders.collection),
+    collections: () => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
     interests: () => new InterestService(deps.userDb, services.stocks, loaders.collection),
     screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock),
     customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
