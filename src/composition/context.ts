@@ -18,7 +18,7 @@ import { BackfillService, type MarketDependencies } from '../modules/market/back
 import type { EventBus } from '../realtime/event-bus.js';
 import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { lazyObject } from '../lib/lazy-object.js';
+import { lazyClass } from '../lib/lazy-object.js';
 import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
 import { CapitalService } from '../modules/portfolio/capital.service.js';
 import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
@@ -94,39 +94,54 @@ export interface ContextDependencies {
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
 }
 
+/** What the per-request loader and service factories build from. */
+interface Scope {
+  deps: ContextDependencies;
+  auth: AuthState;
+  loaders: Context['loaders'];
+  services: Context['services'];
+}
+
+const RequestLoaders = lazyClass<Scope, Context['loaders']>({
+  stock: ({ deps }) => createStockLoaders(deps.stockDb, deps.stockSql, deps.cache, deps.stockRows),
+  collection: ({ deps, auth }) => createCollectionLoaders(deps.userDb, deps.userSql, auth.viewer),
+  screener: ({ deps }) => createScreenerLoaders(deps.stockDb, deps.userDb),
+  indicator: ({ services }) => createIndicatorLoaders(services.indicators),
+  portfolio: ({ deps, loaders, services }) => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
+  orders: ({ deps }) => createOrderLoaders(deps.userDb),
+  analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
+});
+
+const RequestServices = lazyClass<Scope, Context['services']>({
+  stocks: ({ deps, loaders }) => new StockService(deps.stockDb, loaders.stock),
+  auth: ({ deps }) => deps.auth,
+  collections: ({ deps, loaders, services }) => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
+  interests: ({ deps, loaders, services }) => new InterestService(deps.userDb, services.stocks, loaders.collection),
+  screeners: ({ deps, loaders }) => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock),
+  customScreeners: ({ deps, loaders, services }) => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
+  indicators: ({ deps }) => new IndicatorService(deps.stockDb, deps.cache),
+  live: ({ deps, services }) => new LiveService(deps.bus, services.stocks, services.indicators),
+  apiKeys: ({ deps }) => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
+  fx: ({ deps }) => new StockDbFxRates(deps.stockDb),
+  portfolios: ({ deps, loaders }) => new PortfolioService(deps.userDb, loaders.portfolio),
+  capital: ({ deps, services }) => new CapitalService(deps.userDb, services.portfolios, services.fx, deps.bus),
+  trades: ({ deps, loaders, services }) => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio, deps.bus),
+  imports: ({ deps, services }) => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx, deps.bus),
+  orders: ({ deps, loaders, services }) =>
+    new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
+  analytics: ({ deps, loaders, services }) => new AnalyticsService(loaders, services.fx, deps.analytics),
+  portfolioValues: ({ deps, services }) => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
+  backfill: ({ deps, services }) => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
+});
+
 /**
  * Loaders and services are created on first use, so an operation pays only
- * for the modules it touches, however many modules the schema grows.
+ * for the modules it touches, however many modules the schema grows. The
+ * factories are defined once (above), not per request.
  */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
-  const loaders: Context['loaders'] = lazyObject({
-    stock: () => createStockLoaders(deps.stockDb, deps.stockSql, deps.cache, deps.stockRows),
-    collection: () => createCollectionLoaders(deps.userDb, deps.userSql, auth.viewer),
-    screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
-    indicator: () => createIndicatorLoaders(services.indicators),
-    portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
-    orders: () => createOrderLoaders(deps.userDb),
-    analytics: () => createAnalyticsLoaders(deps.userDb, deps.stockDb),
-  });
-  const services: Context['services'] = lazyObject({
-    stocks: () => new StockService(deps.stockDb, loaders.stock),
-    auth: () => deps.auth,
-    collections: () => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
-    interests: () => new InterestService(deps.userDb, services.stocks, loaders.collection),
-    screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock),
-    customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
-    indicators: () => new IndicatorService(deps.stockDb, deps.cache),
-    live: () => new LiveService(deps.bus, services.stocks, services.indicators),
-    apiKeys: () => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
-    fx: () => new StockDbFxRates(deps.stockDb),
-    portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
-    capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx, deps.bus),
-    trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio, deps.bus),
-    imports: () => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx, deps.bus),
-    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
-    analytics: () => new AnalyticsService(loaders, services.fx, deps.analytics),
-    portfolioValues: () => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
-    backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
-  });
-  return { ...auth, requestId, loaders, services };
+  const scope = { deps, auth } as Scope;
+  scope.loaders = new RequestLoaders(scope);
+  scope.services = new RequestServices(scope);
+  return { ...auth, requestId, loaders: scope.loaders, services: scope.services };
 }
