@@ -29,7 +29,7 @@ const SCOPE = Symbol('scope');
  */
 export function lazyClass<Scope, T extends object>(factories: { [K in keyof T]: (scope: Scope) => T[K] }): new (scope: Scope) => T {
   class Lazy {
-    readonly [SCOPE]: Scope;
+    declare readonly [SCOPE]: Scope;
     constructor(scope: Scope) {
       this[SCOPE] = scope;
     }
