@@ -17,6 +17,8 @@ import type { CandlesArgs } from './stock.validation.js';
 
 export interface StockLoaders {
   stockBySymbol: DataLoader<string, Stock | null>;
+  /** The process's cached row (null: known missing) without waiting a tick; undefined when it must be loaded. */
+  cachedStock(symbol: string): Stock | null | undefined;
   quoteBySymbol: DataLoader<string, Quote | null>;
   isBlacklisted: DataLoader<string, boolean>;
   /** 52-week high/low and 20-session average volume, from the DAY candles: one statement for any number of stocks. */
@@ -61,6 +63,8 @@ export function createStockLoaders(prisma: StockClient, sql: SqlExecutor, cache:
   const candleLoaders = new Map<string, DataLoader<string, Candle[]>>();
 
   return {
+    cachedStock: (symbol) => rows?.get(symbol),
+
     stockBySymbol: new DataLoader(async (symbols) => {
       const cached = symbols.map((symbol) => rows?.get(symbol));
       const missing = symbols.filter((_, i) => cached[i] === undefined);
