@@ -1,31 +1,10 @@
-/**
- * An object whose properties are built by their factory on first read and
- * then kept, so a per-request context costs nothing for the parts an
- * operation never touches.
- */
-export function lazyObject<T extends object>(factories: { [K in keyof T]: () => T[K] }): T {
-  const target = {} as T;
-  for (const key of Object.keys(factories) as (keyof T)[]) {
-    Object.defineProperty(target, key, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = factories[key]();
-        Object.defineProperty(target, key, { value, enumerable: true, writable: false, configurable: false });
-        return value;
-      },
-    });
-  }
-  return target;
-}
-
 const SCOPE = Symbol('scope');
 
 /**
  * A class whose instances build each property by its factory, from the scope the instance was made with, on first
- * read, then keep it. Unlike lazyObject the getters live once on the prototype: making an instance allocates one
- * small object, not a closure and an accessor per property (a per-request context built with lazyObject cost more
- * than the execution of a small query: bench:execute).
+ * read, then keep it. The getters live once on the prototype: making an instance allocates one
+ * small object, not a closure and an accessor per property (a per-request context built from an accessor and a closure per
+ * property cost more than the execution of a small query: bench:execute).
  */
 export function lazyClass<Scope, T extends object>(factories: { [K in keyof T]: (scope: Scope) => T[K] }): new (scope: Scope) => T {
   class Lazy {
