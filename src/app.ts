@@ -197,7 +197,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // After a bus outage each price subscriber gets the current quote again (cache, else the latest candle).
       realtime.bus.onResync(async (topic) => {
         if (!topic.startsWith('price:')) return undefined;
-        const quote = await createStockLoaders(stockDb.prisma, realtime.cache).quoteBySymbol.load(topic.slice('price:'.length));
+        const quote = await createStockLoaders(stockDb.prisma, stockDb.sql, realtime.cache).quoteBySymbol.load(topic.slice('price:'.length));
         return quote ? { ...toPriceEvent(quote), timestamp: new Date(quote.timestamp).toISOString() } : undefined;
       });
     }
@@ -247,6 +247,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const contextDependencies = {
       stockDb: stockDb.prisma,
       userDb: userDb.prisma,
+      stockSql: stockDb.sql,
+      userSql: userDb.sql,
       auth,
       apiKeyVerifier,
       cache: realtime.cache,
@@ -256,7 +258,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       market,
       orderConfig: config.orders,
       analytics: config.analytics,
-      userSql: userDb.sql,
     };
     const jobLock = realtime.redis ? new RedisJobLock(realtime.redis, `${config.redisKeyPrefix}lock:`) : new MemoryJobLock();
     const scheduler = new Scheduler(jobLock, logger, metrics.observeJob);

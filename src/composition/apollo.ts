@@ -69,6 +69,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Context
     stopOnTerminationSignals: false,
     validationRules: [...options.rules],
     formatError: formatError(options.logger),
+    // Compact JSON: Apollo's default pretty-prints every response (indentation: more bytes and more time per answer).
+    stringifyResult: (value) => JSON.stringify(value),
     // Apollo's landing page loads from a CDN; the playground is served locally instead.
     plugins: [ApolloServerPluginLandingPageDisabled(), guardPlugin(options.schema, options.guards), ...(options.plugins ?? [])],
   });

@@ -1,4 +1,5 @@
 import type { StockClient, UserClient } from '../db/database.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import { createCollectionLoaders, type CollectionLoaders } from '../modules/collection/collection.loaders.js';
 import { CollectionService } from '../modules/collection/collection.service.js';
@@ -18,7 +19,7 @@ import { BackfillService, type MarketDependencies } from '../modules/market/back
 import type { EventBus } from '../realtime/event-bus.js';
 import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
-import { lazyObject } from '../lib/lazy-object.js';
+import { lazyClass } from '../lib/lazy-object.js';
 import { recordSymbolsRead } from './response-cache-tags.js';
 import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
 import { CapitalService } from '../modules/portfolio/capital.service.js';
@@ -30,7 +31,6 @@ import { ImportService } from '../modules/portfolio/import.service.js';
 import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/order.loaders.js';
 import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
-import type { SqlExecutor } from '../db/sql-executor.js';
 import { ActivityService } from '../modules/activity/activity.service.js';
 
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
@@ -81,6 +81,9 @@ export interface Context extends RequestContext {
 export interface ContextDependencies {
   stockDb: StockClient;
   userDb: UserClient;
+  /** The raw executors under the same pools: the hot loaders run on them (measured faster than Prisma). */
+  stockSql: SqlExecutor;
+  userSql: SqlExecutor;
   auth: AuthService;
   cache: Cache;
   /** Stock rows shared by every request of this process (invalidated over the bus); absent: always read. */
@@ -96,46 +99,61 @@ export interface ContextDependencies {
   orderConfig: OrderConfig;
   /** Risk-free rate and the live value throttle; defaults when absent. */
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
-  /** Raw SQL on the user database, for the activity schema (which has no Prisma models). */
-  userSql: SqlExecutor;
 }
+
+/** What the per-request loader and service factories build from. */
+interface Scope {
+  deps: ContextDependencies;
+  auth: AuthState;
+  loaders: Context['loaders'];
+  services: Context['services'];
+  /** The context itself: the response cache's symbol recorder writes into it. */
+  context: Context;
+}
+
+const RequestLoaders = lazyClass<Scope, Context['loaders']>({
+  // Symbol-keyed reads are recorded for the response cache, so an answer is dropped by the ticks of what it read.
+  stock: (scope) => recordSymbolsRead(createStockLoaders(scope.deps.stockDb, scope.deps.stockSql, scope.deps.cache, scope.deps.stockRows), () => scope.context),
+  collection: ({ deps, auth }) => createCollectionLoaders(deps.userDb, deps.userSql, auth.viewer),
+  screener: ({ deps }) => createScreenerLoaders(deps.stockDb, deps.userDb),
+  indicator: (scope) => recordSymbolsRead(createIndicatorLoaders(scope.services.indicators), () => scope.context),
+  portfolio: ({ deps, loaders, services }) => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
+  orders: ({ deps }) => createOrderLoaders(deps.userDb),
+  analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
+});
+
+const RequestServices = lazyClass<Scope, Context['services']>({
+  stocks: ({ deps, loaders }) => new StockService(deps.stockDb, loaders.stock),
+  auth: ({ deps }) => deps.auth,
+  collections: ({ deps, loaders, services }) => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
+  interests: ({ deps, loaders, services }) => new InterestService(deps.userDb, services.stocks, loaders.collection),
+  screeners: ({ deps, loaders }) => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock, deps.catalogue),
+  customScreeners: ({ deps, loaders, services }) => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
+  indicators: ({ deps }) => new IndicatorService(deps.stockDb, deps.cache),
+  live: ({ deps, services }) => new LiveService(deps.bus, services.stocks, services.indicators),
+  apiKeys: ({ deps }) => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
+  fx: ({ deps }) => new StockDbFxRates(deps.stockDb),
+  portfolios: ({ deps, loaders }) => new PortfolioService(deps.userDb, loaders.portfolio),
+  capital: ({ deps, services }) => new CapitalService(deps.userDb, services.portfolios, services.fx, deps.bus),
+  trades: ({ deps, loaders, services }) => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio, deps.bus),
+  imports: ({ deps, services }) => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx, deps.bus),
+  orders: ({ deps, loaders, services }) =>
+    new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
+  analytics: ({ deps, loaders, services }) => new AnalyticsService(loaders, services.fx, deps.analytics),
+  portfolioValues: ({ deps, services }) => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
+  backfill: ({ deps, services }) => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
+  activity: ({ deps }) => new ActivityService(deps.userSql),
+});
 
 /**
  * Loaders and services are created on first use, so an operation pays only
- * for the modules it touches, however many modules the schema grows.
+ * for the modules it touches, however many modules the schema grows. The
+ * factories are defined once (above), not per request.
  */
 export function createContext(deps: ContextDependencies, requestId: string, auth: AuthState): Context {
-  const loaders: Context['loaders'] = lazyObject({
-    // Symbol-keyed reads are recorded for the response cache, so an answer is dropped by the ticks of what it read.
-    stock: () => recordSymbolsRead(createStockLoaders(deps.stockDb, deps.cache, deps.stockRows), () => context),
-    collection: () => createCollectionLoaders(deps.userDb, auth.viewer),
-    screener: () => createScreenerLoaders(deps.stockDb, deps.userDb),
-    indicator: () => recordSymbolsRead(createIndicatorLoaders(services.indicators), () => context),
-    portfolio: () => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
-    orders: () => createOrderLoaders(deps.userDb),
-    analytics: () => createAnalyticsLoaders(deps.userDb, deps.stockDb),
-  });
-  const services: Context['services'] = lazyObject({
-    stocks: () => new StockService(deps.stockDb, loaders.stock),
-    auth: () => deps.auth,
-    collections: () => new CollectionService(deps.userDb, services.stocks, loaders.collection),
-    interests: () => new InterestService(deps.userDb, services.stocks, loaders.collection),
-    screeners: () => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock, deps.catalogue),
-    customScreeners: () => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
-    indicators: () => new IndicatorService(deps.stockDb, deps.cache),
-    live: () => new LiveService(deps.bus, services.stocks, services.indicators),
-    apiKeys: () => new ApiKeyService(deps.userDb, deps.apiKeyVerifier),
-    fx: () => new StockDbFxRates(deps.stockDb),
-    portfolios: () => new PortfolioService(deps.userDb, loaders.portfolio),
-    capital: () => new CapitalService(deps.userDb, services.portfolios, services.fx, deps.bus),
-    trades: () => new TradeService(deps.userDb, services.portfolios, services.stocks, services.fx, loaders.portfolio, deps.bus),
-    imports: () => new ImportService(deps.userDb, services.portfolios, services.stocks, services.fx, deps.bus),
-    orders: () => new OrderService(deps.userDb, services.portfolios, services.stocks, loaders.orders, deps.bus, deps.orderConfig, services.fx),
-    analytics: () => new AnalyticsService(loaders, services.fx, deps.analytics),
-    portfolioValues: () => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
-    backfill: () => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
-    activity: () => new ActivityService(deps.userSql),
-  });
-  const context: Context = { ...auth, requestId, loaders, services };
-  return context;
+  const scope = { deps, auth } as Scope;
+  scope.loaders = new RequestLoaders(scope);
+  scope.services = new RequestServices(scope);
+  scope.context = { ...auth, requestId, loaders: scope.loaders, services: scope.services };
+  return scope.context;
 }

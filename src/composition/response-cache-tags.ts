@@ -6,6 +6,9 @@ import type { RequestContext } from '../graphql/request-context.js';
  * an answer is then dropped by exactly the ticks of the symbols it read (src/cache/response-cache.ts). Costs one
  * Set.add per load, and nothing when the request has no slot.
  */
+const isLoader = (value: unknown): value is DataLoader<string, unknown> =>
+  !!value && typeof value === 'object' && typeof (value as DataLoader<string, unknown>).load === 'function';
+
 export function recordSymbolsRead<T extends object>(loaders: T, context: () => RequestContext | undefined): T {
   const record = (symbol: unknown) => {
     if (typeof symbol === 'string') context()?.responseCache?.symbols.add(symbol);
@@ -24,10 +27,15 @@ export function recordSymbolsRead<T extends object>(loaders: T, context: () => R
       const factory = value as (...args: unknown[]) => DataLoader<string, unknown>;
       (loaders as Record<string, unknown>)[name] = (...args: unknown[]) => {
         const loader = factory.apply(loaders, args);
+        if (!isLoader(loader)) {
+          // A synchronous read by symbol (cachedStock(symbol)): it reads that symbol all the same.
+          record(args[0]);
+          return loader;
+        }
         if (!wrapped.has(loader)) (wrapped.add(loader), wrap(loader));
         return loader;
       };
-    } else if (value && typeof (value as DataLoader<string, unknown>).load === 'function') {
+    } else if (isLoader(value)) {
       wrap(value as DataLoader<string, unknown>);
     }
   }

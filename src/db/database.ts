@@ -26,7 +26,7 @@ export interface DatabaseTimeouts {
 export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { acquireMs: 2_000, statementMs: 5_000 };
 const CLIENT_TIMEOUT_MARGIN_MS = 500;
 
-/** Counts SQL statements sent by Prisma, so tests can prove a query is batched. */
+/** Counts SQL statements sent by Prisma and by the raw executor, so tests can prove a query is batched. */
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
@@ -113,6 +113,8 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
 ): Promise<Database<Client>> {
   const connection = await connect(name, target);
   const queries = new QueryCounter();
+  // Hot loaders run on the raw executor: a statement they send must count like one sent by Prisma.
+  const sql = countingExecutor(connection.sql, queries);
   const prisma = withUnavailableMapping(name, makeClient(connection.adapter, queries));
   const ping = async () => {
     await connection.sql.query('SELECT 1');
@@ -129,7 +131,7 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
     kind: connection.kind,
     location: connection.location,
     prisma,
-    sql: connection.sql,
+    sql,
     queries,
     pool: connection.pool,
     ping,
@@ -157,6 +159,28 @@ function withUnavailableMapping<Client>(name: DatabaseName, client: Client): Cli
       },
     },
   }) as Client;
+}
+
+function countingExecutor(inner: SqlExecutor, queries: QueryCounter): SqlExecutor {
+  return {
+    kind: inner.kind,
+    query<T>(text: string, params?: unknown[]) {
+      queries.record(text);
+      return inner.query<T>(text, params);
+    },
+    exec(text: string) {
+      queries.record(text);
+      return inner.exec(text);
+    },
+    copyFrom(table: string, columns: readonly string[], text: string) {
+      queries.record(`COPY ${table}`);
+      return inner.copyFrom(table, columns, text);
+    },
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
+      return inner.transaction((tx) => fn(countingExecutor(tx, queries)));
+    },
+    close: () => inner.close(),
+  };
 }
 
 const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { UserClient } from '../../db/database.js';
+import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { Viewer } from '../../graphql/auth.js';
 import { manyByKey, oneByKey } from '../../lib/batch.js';
 import { toFloatOrNull } from '../../lib/numbers.js';
@@ -23,15 +24,16 @@ export function toStockInterest(row: {
   return { id: row.id, symbol: row.stockSymbol, targetPrice: toFloatOrNull(row.targetPrice), note: row.note, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
-export function createCollectionLoaders(db: UserClient, viewer: Viewer | null): CollectionLoaders {
+/** `sql`: the user database's raw executor; the symbol lists are read on it (a hot path of every watchlist). */
+export function createCollectionLoaders(db: UserClient, sql: SqlExecutor, viewer: Viewer | null): CollectionLoaders {
   return {
     symbolsByCollectionId: new DataLoader(async (ids) => {
-      const rows = await db.customCollectionStock.findMany({
-        where: { collectionId: { in: [...ids] } },
-        orderBy: [{ position: 'asc' }, { addedAt: 'asc' }],
-        select: { collectionId: true, stockSymbol: true },
-      });
-      return manyByKey(ids, rows, (row) => row.collectionId).map((list) => list.map((row) => row.stockSymbol));
+      const rows = await sql.query<{ collection_id: string; stock_symbol: string }>(
+        `SELECT collection_id, stock_symbol FROM custom_collection_stock
+         WHERE collection_id = ANY($1::uuid[]) ORDER BY position, added_at`,
+        [[...ids]],
+      );
+      return manyByKey(ids, rows, (row) => row.collection_id).map((list) => list.map((row) => row.stock_symbol));
     }),
     interestBySymbol: viewer
       ? new DataLoader(async (symbols) => {

@@ -17,7 +17,7 @@ export class CollectionResolver {
   @Query(() => Collection, { description: 'One of the signed-in user’s watchlists; NOT_FOUND for any other id.' })
   collection(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Collection> {
     const viewer = requireViewer(ctx);
-    return ctx.services.collections.get(viewer, parseInput(idSchema, id, 'id'));
+    return ctx.services.collections.read(viewer, parseInput(idSchema, id, 'id'));
   }
 
   @Mutation(() => Collection)

@@ -1,4 +1,5 @@
 import type { UserClient } from '../../db/database.js';
+import type { SqlExecutor } from '../../db/sql-executor.js';
 import type { Viewer } from '../../graphql/auth.js';
 import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import type { StockService } from '../stock/stock.service.js';
@@ -7,6 +8,16 @@ import type { CollectionLoaders } from './collection.loaders.js';
 import type { Collection } from './collection.type.js';
 import { MAX_SYMBOLS_PER_COLLECTION } from './collection.validation.js';
 
+interface CollectionWithSymbolsRow extends Collection {
+  symbols: string[];
+}
+
+/** A collection row named as the Collection type names it, with its symbols in list order. */
+const SELECT_WITH_SYMBOLS = `SELECT c.id, c.account_id AS "accountId", c.name, c.description, c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+  coalesce((SELECT array_agg(s.stock_symbol ORDER BY s.position, s.added_at) FROM custom_collection_stock s WHERE s.collection_id = c.id),
+    '{}') AS symbols
+  FROM custom_collection c`;
+
 /**
  * Watchlists. Every look-up is scoped to the viewer's account, so another
  * user's collection id behaves exactly like an unknown one (NOT_FOUND).
@@ -14,12 +25,36 @@ import { MAX_SYMBOLS_PER_COLLECTION } from './collection.validation.js';
 export class CollectionService {
   constructor(
     private readonly db: UserClient,
+    private readonly sql: SqlExecutor,
     private readonly stocks: StockService,
     private readonly loaders: CollectionLoaders,
   ) {}
 
-  list(viewer: Viewer): Promise<Collection[]> {
-    return this.db.customCollection.findMany({ where: { accountId: viewer.accountId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  /** The viewer's collections, each read with its symbols in the same statement (primed into the loader). */
+  async list(viewer: Viewer): Promise<Collection[]> {
+    const rows = await this.sql.query<CollectionWithSymbolsRow>(
+      `${SELECT_WITH_SYMBOLS} WHERE c.account_id = $1::uuid ORDER BY c.created_at, c.id`,
+      [viewer.accountId],
+    );
+    return rows.map((row) => this.primed(row));
+  }
+
+  /**
+   * One collection for a read (the `collection` query): the row and its symbols in one statement, so a watchlist
+   * costs one user-database statement. Mutations use get(), which leaves the symbols to the loader: they change them.
+   */
+  async read(viewer: Viewer, id: string): Promise<Collection> {
+    const [row] = await this.sql.query<CollectionWithSymbolsRow>(`${SELECT_WITH_SYMBOLS} WHERE c.id = $1::uuid AND c.account_id = $2::uuid`, [
+      id,
+      viewer.accountId,
+    ]);
+    if (!row) throw new NotFoundError(`No collection ${id}`);
+    return this.primed(row);
+  }
+
+  private primed({ symbols, ...collection }: CollectionWithSymbolsRow): Collection {
+    this.loaders.symbolsByCollectionId.prime(collection.id, symbols);
+    return collection;
   }
 
   async get(viewer: Viewer, id: string): Promise<Collection> {

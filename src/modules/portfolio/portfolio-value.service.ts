@@ -14,7 +14,7 @@ export const DEFAULT_VALUE_THROTTLE_MS = 1_000;
 /** Values kept for a consumer that has not pulled them; only the latest matters. */
 const MAX_QUEUED = 10;
 
-type Dependencies = Pick<ContextDependencies, 'userDb' | 'stockDb' | 'cache' | 'bus'>;
+type Dependencies = Pick<ContextDependencies, 'userDb' | 'stockDb' | 'stockSql' | 'cache' | 'bus'>;
 
 /**
  * `portfolioValueUpdated`: the current value first, then a recomputation
@@ -32,7 +32,7 @@ export class PortfolioValueService {
 
   /** A fresh valuation (new loaders: the request's would answer from their cache). */
   async valueNow(portfolio: Portfolio): Promise<{ value: PortfolioValue; symbols: string[] }> {
-    const stock = createStockLoaders(this.deps.stockDb, this.deps.cache);
+    const stock = createStockLoaders(this.deps.stockDb, this.deps.stockSql, this.deps.cache);
     const loaders = createPortfolioLoaders(this.deps.userDb, stock, new StockDbFxRates(this.deps.stockDb));
     const valuation = await loaders.valuationById.load(portfolio);
     return {

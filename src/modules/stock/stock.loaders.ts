@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/stock/client.js';
 import type { StockClient } from '../../db/database.js';
+import type { SqlExecutor } from '../../db/sql-executor.js';
 import { candleStampOf, newYorkDate } from '../market/calendar/new-york-calendar.js';
 import { sessionWindow } from '../market/calendar/session-window.js';
 import { averageSessionVolume } from './session-volume.sql.js';
@@ -9,13 +10,15 @@ import { latestCandles } from './latest-candles.js';
 import type { Cache } from '../../cache/cache.js';
 import { readThrough } from '../../cache/read-through.js';
 import { quoteCacheKey } from '../../realtime/topics.js';
-import { fromCachedQuote, quoteFromCandles, toCandle, toSessionStats, toStock, type SessionStatsRow } from './stock.mapper.js';
+import { fromCachedQuote, quoteFromCandles, toCandle, toSessionStats, toStock, type SessionStatsRow, type StockRow } from './stock.mapper.js';
 import type { StockRowCache } from './stock-row-cache.js';
 import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
 
 export interface StockLoaders {
   stockBySymbol: DataLoader<string, Stock | null>;
+  /** The process's cached row (null: known missing) without waiting a tick; undefined when it must be loaded. */
+  cachedStock(symbol: string): Stock | null | undefined;
   quoteBySymbol: DataLoader<string, Quote | null>;
   isBlacklisted: DataLoader<string, boolean>;
   /** 52-week high/low and 20-session average volume, from the DAY candles: one statement for any number of stocks. */
@@ -43,16 +46,30 @@ export function sessionStatsQuery(symbols: readonly string[], now: Date): Prisma
     CROSS JOIN LATERAL (SELECT ${averageSessionVolume(sessionWindow(now))} AS average_volume) a`;
 }
 
-/** `rows`: the process's stock-row cache; without it every batch reads the rows from the database. */
-export function createStockLoaders(prisma: StockClient, cache: Cache, rows?: StockRowCache): StockLoaders {
+/** The columns toStock reads, named as the Prisma model names them. */
+const STOCK_ROW_COLUMNS = `symbol, name, sector, industry, exchange, currency, market_cap AS "marketCap", pe_ratio AS "peRatio",
+  dividend_yield AS "dividendYield", eps, beta, description, website, is_active AS "isActive", asset_class AS "assetClass"`;
+
+/** Stock rows by symbol in one statement, on the raw executor (NUMERIC arrives as text, parsed once by toStock). */
+export function stockRows(sql: SqlExecutor, symbols: readonly string[]): Promise<StockRow[]> {
+  return sql.query<StockRow>(`SELECT ${STOCK_ROW_COLUMNS} FROM stock WHERE symbol = ANY($1::varchar[])`, [[...symbols]]);
+}
+
+/**
+ * Stock rows, quotes and candles run on the raw executor `sql` (the hot loaders; measured in bench:watchlist),
+ * the rest through Prisma. `rows`: the process's stock-row cache; without it every batch reads the rows.
+ */
+export function createStockLoaders(prisma: StockClient, sql: SqlExecutor, cache: Cache, rows?: StockRowCache): StockLoaders {
   const candleLoaders = new Map<string, DataLoader<string, Candle[]>>();
 
   return {
+    cachedStock: (symbol) => rows?.get(symbol),
+
     stockBySymbol: new DataLoader(async (symbols) => {
       const cached = symbols.map((symbol) => rows?.get(symbol));
       const missing = symbols.filter((_, i) => cached[i] === undefined);
       if (missing.length === 0) return cached as (Stock | null)[];
-      const found = await prisma.stock.findMany({ where: { symbol: { in: missing } } });
+      const found = await stockRows(sql, missing);
       const loaded = oneByKey(missing, found.map(toStock), (stock) => stock.symbol);
       missing.forEach((symbol, i) => rows?.set(symbol, loaded[i]!));
       const bySymbol = new Map(missing.map((symbol, i) => [symbol, loaded[i]!]));
@@ -62,7 +79,7 @@ export function createStockLoaders(prisma: StockClient, cache: Cache, rows?: Sto
     quoteBySymbol: new DataLoader(async (symbols) => {
       // The live feed keeps the latest quotes in the cache; the database answers the rest.
       return readThrough(cache, symbols, quoteCacheKey, fromCachedQuote, async (missing) => {
-        const rows = await latestCandles(prisma, missing, 'DAY', 2);
+        const rows = await latestCandles(sql, missing, 'DAY', 2);
         return manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => quoteFromCandles(missing[i]!, candles));
       });
     }),
@@ -84,7 +101,7 @@ export function createStockLoaders(prisma: StockClient, cache: Cache, rows?: Sto
       let loader = candleLoaders.get(key);
       if (!loader) {
         loader = new DataLoader(async (symbols) => {
-          const rows = await latestCandles(prisma, symbols, args.interval, args.last, args);
+          const rows = await latestCandles(sql, symbols, args.interval, args.last, args);
           // Fetched newest first to take the latest `last`; served oldest first, as charts draw them.
           return manyByKey(symbols, rows, (row) => row.symbol).map((candles) => candles.reverse().map(toCandle));
         });

@@ -17,8 +17,8 @@ const candlesCost = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
 @Resolver(() => Stock)
 export class StockResolver {
   @Query(() => Stock, { nullable: true, description: 'One stock (or FX pair, assetClass FX) by ticker; null when no such symbol is listed.' })
-  stock(@Arg('symbol', () => String) symbol: string, @Ctx() ctx: Context): Promise<Stock | null> {
-    return ctx.services.stocks.findBySymbol(parseInput(symbolSchema, symbol, 'symbol'));
+  stock(@Arg('symbol', () => String) symbol: string, @Ctx() ctx: Context): Stock | null | Promise<Stock | null> {
+    return ctx.services.stocks.findBySymbolNow(parseInput(symbolSchema, symbol, 'symbol'));
   }
 
   @Query(() => StockConnection, { description: 'Active stocks and ETFs (never FX pairs) ordered by symbol, a page at a time (first: 1-100, default 20).' })

@@ -54,6 +54,15 @@ export class StockService {
     return this.loaders.stockBySymbol.load(symbol);
   }
 
+  /**
+   * The same answer, synchronously when the process's stock row cache has it: graphql-js then completes the field
+   * without a promise (and the microtasks of awaiting it), the usual case for `stock(symbol)` (bench:execute).
+   */
+  findBySymbolNow(symbol: string): Stock | null | Promise<Stock | null> {
+    const cached = this.loaders.cachedStock(symbol);
+    return cached !== undefined ? cached : this.loaders.stockBySymbol.load(symbol);
+  }
+
   /** Stocks in the order asked, null where a symbol is unknown; one batched query. */
   async findManyBySymbol(symbols: readonly string[]): Promise<(Stock | null)[]> {
     return loadAll(this.loaders.stockBySymbol, symbols);

@@ -39,8 +39,28 @@ describe('me { collections { stocks { quote } } }', () => {
     const collections = large.result.data!.me.collections as { stocks: { quote: { price: number } }[] }[];
     expect(collections).toHaveLength(10);
     expect(collections.every((c) => c.stocks.length === 50 && c.stocks.every((s) => s.quote.price === 140.5))).toBe(true);
-    // user DB: account + collections + their symbols; stock DB: stocks + quotes.
-    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 3 });
+    // user DB: account + the collections with their symbols (one statement); stock DB: stocks + quotes.
+    expect({ stock: small.stock, user: small.user }).toEqual({ stock: 2, user: 2 });
     expect({ stock: large.stock, user: large.user }).toEqual({ stock: small.stock, user: small.user });
+  });
+});
+
+describe('collection(id) { stocks { quote } } (the watchlist read)', () => {
+  const WATCHLIST = `query($id: ID!) { collection(id: $id) { name stocks { symbol name quote { price change } } } }`;
+
+  it('reads a watchlist of 50 in three statements: the collection with its symbols, the stock rows, the quotes', async () => {
+    const user = await signUp(t, 'watchlist50');
+    const { createCollection } = await t.data(`mutation($input: CreateCollectionInput!) { createCollection(input: $input) { id } }`, { input: { name: 'fifty', symbols: listable.slice(0, 50) } }, user.headers);
+    const cold = await t.coldStatements(WATCHLIST, { id: createCollection.id }, user.headers);
+    expect(cold.data.collection.stocks.map((s: { symbol: string }) => s.symbol)).toEqual(listable.slice(0, 50));
+    expect(cold.data.collection.stocks.every((s: { quote: { price: number } }) => s.quote.price === 140.5)).toBe(true);
+    expect({ stock: cold.stock, user: cold.user }).toEqual({ stock: 2, user: 1 });
+  });
+
+  it('answers NOT_FOUND for another user’s collection read the same way', async () => {
+    const [owner, other] = [await signUp(t, 'owner50'), await signUp(t, 'other50')];
+    const { createCollection } = await t.data(`mutation($input: CreateCollectionInput!) { createCollection(input: $input) { id } }`, { input: { name: 'mine', symbols: ['S01'] } }, owner.headers);
+    const error = await t.firstError(WATCHLIST, { id: createCollection.id }, other.headers);
+    expect(error.extensions?.code).toBe('NOT_FOUND');
   });
 });
