@@ -44,7 +44,8 @@ export interface IngestServiceOptions {
   copyChunkSize?: number;
   /**
    * COPY chunks of a file loading at once on PostgreSQL, each on its own pooled connection (only
-   * chunks that cannot share a row; see copy-backfill.ts). Always 1 on PGlite (one connection). Default 2.
+   * chunks that cannot share a row; see copy-backfill.ts). Always 1 on PGlite (one connection).
+   * @default 2
    */
   copyParallelism?: number;
   /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
