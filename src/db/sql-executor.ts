@@ -17,10 +17,10 @@ export interface SqlExecutor {
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
-   * Loads `text` (COPY text format, see copy-text.ts) into `table`'s `columns`
-   * with COPY: STDIN on node-postgres, PGlite's /dev/blob on the embedded one.
+   * Loads `text` (COPY text format, see copy-text.ts; as a string or its UTF-8 bytes) into `table`'s
+   * `columns` with COPY: STDIN on node-postgres, PGlite's /dev/blob on the embedded one.
    */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ function pgExecutor(queryable: PgQueryable, pool: pg.Pool | null, mapError: Erro
     async exec(sql: string) {
       await queryable.query(sql).catch(mapError);
     },
-    async copyFrom(table: string, columns: readonly string[], text: string) {
+    async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       // COPY needs one connection for its whole stream: outside a transaction, borrow one.
       const client = pool ? await pool.connect().catch(mapError) : (queryable as pg.PoolClient);
       try {
@@ -89,7 +89,7 @@ function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExec
     async exec(sql: string) {
       await db.exec(sql);
     },
-    async copyFrom(table: string, columns: readonly string[], text: string) {
+    async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {

@@ -10,7 +10,9 @@ import type { HistoryRecord } from './market-data-provider.js';
 
 const REQUIRED = ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'] as const;
 const OPTIONAL = ['adj_close'] as const;
-type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+export type CsvColumn = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+type Column = CsvColumn;
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = REQUIRED;
 
 /** DECIMAL(18,6): at most 12 digits before the point. */
 const DECIMAL = /^(\d{1,12})(\.\d+)?$/;
@@ -51,7 +53,8 @@ export function splitCsvLine(line: string): string[] {
   return fields.map((f) => f.trim());
 }
 
-function parseHeader(line: string): Map<Column, number> {
+/** The header line's column positions; throws CsvHeaderError when it is not the format's. */
+export function parseHeader(line: string): Map<Column, number> {
   const names = splitCsvLine(line.replace(/^\uFEFF/, '')).map((n) => n.toLowerCase());
   const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
   const unknown = names.filter((n) => !known.has(n));

@@ -2,6 +2,7 @@
 // source only: it has no live quotes, so quotes() returns nothing.
 
 import { access } from 'node:fs/promises';
+import { readCandleCopyChunks, type CandleCopyChunk, type CopyChunkOptions, type CopyChunkSink } from './csv-copy-reader.js';
 import { readCandleCsvBatches } from './csv-parser.js';
 import {
   ProviderError,
@@ -32,6 +33,16 @@ export class CsvProvider implements MarketDataProvider, BulkHistorySource {
 
   /** records() a few thousand at a time. */
   async *recordBatches(symbols: ReadonlySet<string> | null, interval: CandleIntervalName): AsyncIterable<HistoryRecord[]> {
+    // A bad header ends the file with a CsvHeaderError (line 1).
+    yield* readCandleCsvBatches(await this.readableFile(interval), { symbols });
+  }
+
+  /** The file's good rows as COPY text chunks, checked once (what backfill uses); see csv-copy-reader.ts. */
+  async *copyChunks(options: CopyChunkOptions, sink: CopyChunkSink): AsyncIterable<CandleCopyChunk> {
+    yield* readCandleCopyChunks(await this.readableFile(options.interval), options, sink);
+  }
+
+  private async readableFile(interval: CandleIntervalName): Promise<string> {
     if (this.file === null) throw new ProviderError(this.name, 'csv: no file given');
     if (interval !== 'DAY') throw new ProviderError(this.name, `csv: files hold daily candles only, not ${interval}`);
     try {
@@ -39,8 +50,7 @@ export class CsvProvider implements MarketDataProvider, BulkHistorySource {
     } catch (error) {
       throw new ProviderError(this.name, `csv: cannot read ${this.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
-    // A bad header ends the file with a CsvHeaderError (line 1).
-    yield* readCandleCsvBatches(this.file, { symbols });
+    return this.file;
   }
 
   /** The symbol's good rows with from <= date <= to, oldest first; bad rows are left out. */

@@ -5,6 +5,7 @@
 
 import { copyField } from '../../db/copy-text.js';
 import type { SqlExecutor } from '../../db/sql-executor.js';
+import { CANDLE_COPY_COLUMNS } from '../../providers/csv-copy-reader.js';
 import type { CandleIntervalName, HistoryCandle } from '../../providers/market-data-provider.js';
 import type { CandleBucket } from './tick-aggregation.js';
 
@@ -97,13 +98,12 @@ export async function insertCandlesIfAbsent(
   return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
 }
 
-const STAGING_COLUMNS = ['symbol', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] as const;
-
 /**
- * The rows in COPY text format, in STAGING_COLUMNS order (then `tail`, already escaped, on every line).
+ * The rows in COPY text format, in CANDLE_COPY_COLUMNS order (the layout the CSV reader writes).
  * Prices and volumes reach here checked as digits (candleProblem or the CSV parser): only the symbol is escaped.
  */
-function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
+function stagingText(rows: readonly CandleInsertRow[], interval: CandleIntervalName, source: string): string {
+  const tail = `\t${interval}\t${copyField(source)}\n`;
   // Daily rows repeat each time once per symbol: write each once.
   const times = new Map<number, string>();
   let text = '';
@@ -111,10 +111,12 @@ function stagingText(rows: readonly CandleInsertRow[], tail = ''): string {
     const ms = c.ts.getTime();
     let ts = times.get(ms);
     if (ts === undefined) times.set(ms, (ts = c.ts.toISOString()));
-    text += `${copyField(symbol)}\t${ts}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.adjClose ?? '\\N'}\t${c.volume}${tail}\n`;
+    text += `${copyField(symbol)}\t${ts}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.adjClose ?? '\\N'}\t${c.volume}${tail}`;
   }
   return text;
 }
+
+type NewPerSymbol = { symbol: string; first: Date; n: number }[];
 
 /**
  * insertCandlesIfAbsent at COPY speed, for big chunks: in one transaction the
@@ -126,23 +128,36 @@ export async function copyCandlesIfAbsent(
   interval: CandleIntervalName,
   rows: readonly CandleInsertRow[],
   source: string,
-): Promise<{ symbol: string; first: Date; n: number }[]> {
+): Promise<NewPerSymbol> {
   if (rows.length === 0) return [];
+  return copyTextIfAbsent(sql, interval, CANDLE_COPY_COLUMNS, stagingText(rows, interval, source));
+}
+
+/**
+ * copyCandlesIfAbsent of rows already in COPY text, in stock_price's `columns` (symbol, ts, prices,
+ * volume, interval and source; adj_close may be left out). A ts without a zone is read as UTC.
+ */
+export async function copyTextIfAbsent(
+  sql: SqlExecutor,
+  interval: CandleIntervalName,
+  columns: readonly string[],
+  text: string | Uint8Array,
+): Promise<NewPerSymbol> {
   const result = await sql.transaction(async (tx) => {
     await tx.exec(
       `CREATE TEMP TABLE backfill_staging (symbol varchar, ts timestamptz, open numeric, high numeric, low numeric,
-         close numeric, adj_close numeric, volume int8) ON COMMIT DROP`,
+         close numeric, adj_close numeric, volume int8, interval candle_interval, source varchar) ON COMMIT DROP;
+       SET LOCAL TIME ZONE 'UTC'`,
     );
-    await tx.copyFrom('backfill_staging', STAGING_COLUMNS, stagingText(rows));
+    await tx.copyFrom('backfill_staging', columns, text);
     return tx.query<{ symbol: string; first: Date | string; n: number | string }>(
       `WITH ins AS (
          INSERT INTO "stock_price" ("symbol","interval","ts","open","high","low","close","adj_close","volume","source")
-         SELECT s.symbol, ${intervalLiteral(interval)}, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume, $1
+         SELECT s.symbol, ${intervalLiteral(interval)}, s.ts, s.open, s.high, s.low, s.close, s.adj_close, s.volume, s.source
          FROM backfill_staging s
          ON CONFLICT DO NOTHING
          RETURNING symbol, ts
        ) SELECT symbol, min(ts) AS first, count(*)::int AS n FROM ins GROUP BY symbol`,
-      [source],
     );
   });
   return result.map((r) => ({ symbol: r.symbol, first: new Date(r.first), n: Number(r.n) }));
@@ -161,9 +176,17 @@ export async function copyFreshCandles(
   source: string,
 ): Promise<boolean> {
   intervalLiteral(interval);
-  const text = stagingText(rows, `\t${interval}\t${copyField(source)}`);
+  return copyFreshText(sql, CANDLE_COPY_COLUMNS, stagingText(rows, interval, source));
+}
+
+/** copyFreshCandles of rows already in COPY text, in stock_price's `columns` (as copyTextIfAbsent). */
+export async function copyFreshText(sql: SqlExecutor, columns: readonly string[], text: string | Uint8Array): Promise<boolean> {
   try {
-    await sql.transaction((tx) => tx.copyFrom('stock_price', [...STAGING_COLUMNS, 'interval', 'source'], text));
+    await sql.transaction(async (tx) => {
+      // A CSV row's ts is a bare date: UTC midnight.
+      await tx.exec(`SET LOCAL TIME ZONE 'UTC'`);
+      await tx.copyFrom('stock_price', columns, text);
+    });
     return true;
   } catch (error) {
     if ((error as { code?: unknown }).code === '23505') return false;

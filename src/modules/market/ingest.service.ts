@@ -14,6 +14,8 @@ import {
 } from '../../providers/market-data-provider.js';
 import { copyCandlesIfAbsent, copyFreshCandles, insertCandlesIfAbsent, knownSymbols, previousDayCloses, upsertTickBuckets, type CandleInsertRow } from './candle-sql.js';
 import { dateSpan, ensureMonths } from './partition-guard.js';
+import { ReportBuilder, type BackfillResult } from './backfill-report.js';
+import { backfillCopyChunks, isCopyChunkSource } from './copy-backfill.js';
 import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
 
@@ -31,22 +33,7 @@ export interface PriceUpdate {
   timestamp: Date;
 }
 
-export interface BackfillProblem {
-  line?: number;
-  symbol?: string;
-  reason: string;
-}
-
-export interface BackfillResult {
-  /** rows written */
-  inserted: number;
-  /** good rows not written: already stored, outside [from, to], or (from a file) of symbols not asked for */
-  skipped: number;
-  /** rejected rows and failed symbols, in the order met */
-  errors: BackfillProblem[];
-  /** Each symbol that got new candles, with the time of its earliest new one. */
-  firstNew: { symbol: string; from: Date }[];
-}
+export type { BackfillProblem, BackfillResult } from './backfill-report.js';
 
 export interface IngestServiceOptions {
   /** stock_price.source of tick candles; the live job passes its provider's name. Default "live". */
@@ -55,6 +42,12 @@ export interface IngestServiceOptions {
   chunkSize?: number;
   /** Rows per COPY from a bulk source (a CSV file). Default 50000. */
   copyChunkSize?: number;
+  /**
+   * COPY chunks of a file loading at once on PostgreSQL, each on its own pooled connection (only
+   * chunks that cannot share a row; see copy-backfill.ts). Always 1 on PGlite (one connection).
+   * @default 2
+   */
+  copyParallelism?: number;
   /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
   maxErrors?: number;
   /** Told about ticks that cannot be stored (they are dropped). */
@@ -173,6 +166,13 @@ export class IngestService {
     const known = await knownSymbols(this.sql, bulk ? undefined : symbols);
     for (const symbol of symbols) if (!known.has(symbol)) report.problem({ symbol, reason: `unknown symbol ${symbol}` });
     const requested = symbols.length > 0 ? new Set(symbols) : null;
+    if (bulk && isCopyChunkSource(provider)) {
+      // A file is read straight into COPY text, each row checked once on the way.
+      const options = { known, requested, from, to, interval, source: provider.name.slice(0, 20), chunkRows: this.copyChunkSize };
+      const parallel = this.sql.kind === 'pglite' ? 1 : Math.max(1, this.options.copyParallelism ?? 2);
+      await backfillCopyChunks(this.sql, provider, options, report, parallel);
+      return report.result();
+    }
     // A bulk source streams through COPY, a chunk in flight while the next one is read.
     const chunkSize = bulk ? this.copyChunkSize : this.chunkSize;
     const checked = bulk && provider.validatesCandles === true;
@@ -194,13 +194,7 @@ export class IngestService {
           : bulk
             ? await copyCandlesIfAbsent(this.sql, interval, rows, source)
             : await insertCandlesIfAbsent(this.sql, interval, rows, source);
-      let count = 0;
-      for (const { symbol, first, n } of inserted) {
-        count += n;
-        report.noteNew(symbol, first);
-      }
-      report.inserted += count;
-      report.skipped += rows.length - count;
+      report.skipped += rows.length - report.noteInserted(inserted);
     };
     const flush = async () => {
       const rows = chunk;
@@ -286,33 +280,4 @@ function dayNumber(day: Date): number {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-class ReportBuilder {
-  inserted = 0;
-  skipped = 0;
-  private readonly errors: BackfillProblem[] = [];
-  private omitted = 0;
-  private readonly firstNew = new Map<string, Date>();
-
-  constructor(private readonly maxErrors: number) {}
-
-  noteNew(symbol: string, first: Date): void {
-    const known = this.firstNew.get(symbol);
-    if (!known || first < known) this.firstNew.set(symbol, first);
-  }
-
-  problem(problem: BackfillProblem): void {
-    const entry: BackfillProblem = { reason: problem.reason };
-    if (problem.line !== undefined) entry.line = problem.line;
-    if (problem.symbol !== undefined) entry.symbol = problem.symbol;
-    if (this.errors.length < this.maxErrors) this.errors.push(entry);
-    else this.omitted += 1;
-  }
-
-  result(): BackfillResult {
-    const errors = this.omitted > 0 ? [...this.errors, { reason: `${this.omitted} more problems not listed` }] : this.errors;
-    const firstNew = [...this.firstNew].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, from]) => ({ symbol, from }));
-    return { inserted: this.inserted, skipped: this.skipped, errors, firstNew };
-  }
 }

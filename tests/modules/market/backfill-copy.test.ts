@@ -9,6 +9,7 @@ import { copyFreshCandles } from '../../../src/modules/market/candle-sql.js';
 import { IngestService } from '../../../src/modules/market/ingest.service.js';
 import { CsvProvider } from '../../../src/providers/csv-provider.js';
 import { openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import type { SqlExecutor } from '../../../src/db/sql-executor.js';
 import { countingExecutor, kinds } from './counting-executor.js';
 
 const MARKET = readFileSync(new URL('./fixtures/market.sql', import.meta.url), 'utf8');
@@ -128,5 +129,57 @@ describe('backfill of a file through COPY', () => {
     const rows = [{ symbol: 'XOM', candle: candle('2025-03-07') }, { symbol: 'XOM', candle: candle('2025-03-10') }];
     expect(await copyFreshCandles(db.sql, 'DAY', rows, 'csv')).toBe(false);
     expect(await daysOf('XOM')).not.toContain('2025-03-07');
+  });
+
+  it('stores a CSV row at UTC midnight of its date whatever the session time zone', async () => {
+    // Every transaction starts in Auckland's zone: the COPY must set UTC itself.
+    const auckland: SqlExecutor = { ...db.sql, transaction: (fn) => db.sql.transaction(async (tx) => (await tx.exec(`SET LOCAL TIME ZONE 'Pacific/Auckland'`), fn(tx))) };
+    const file = await csv('zone.csv', ['XOM,2025-04-01,1,1,1,1,1', 'XOM,2025-04-01,1,1,1,1,1', 'NVDA,2025-04-01,1,1,1,1,1']);
+    // One chunk with a repeated row (staging table), then a fresh one (straight into stock_price).
+    const result = await new IngestService(auckland, { copyChunkSize: 2 }).backfill(new CsvProvider(file), [], 'DAY', null, null);
+    expect(result.inserted).toBe(2);
+    const stamps = await db.sql.query<{ symbol: string; t: string }>(
+      `SELECT symbol, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS t FROM stock_price
+       WHERE symbol IN ('XOM', 'NVDA') AND ts >= '2025-03-31T00:00:00Z' AND ts < '2025-04-03T00:00:00Z' ORDER BY symbol`,
+    );
+    expect(stamps).toEqual([{ symbol: 'NVDA', t: '2025-04-01 00:00' }, { symbol: 'XOM', t: '2025-04-01 00:00' }]);
+  });
+
+  /** db.sql, recording the most transactions open at once. */
+  function concurrencyProbe(): { sql: SqlExecutor; max: () => number } {
+    let open = 0;
+    let max = 0;
+    const sql: SqlExecutor = {
+      ...db.sql,
+      transaction: async (fn) => {
+        max = Math.max(max, ++open);
+        try {
+          return await db.sql.transaction(fn);
+        } finally {
+          open--;
+        }
+      },
+    };
+    return { sql, max: () => max };
+  }
+
+  it('loads two chunks at once on PostgreSQL when they cannot share a row, and every row once', async () => {
+    const rows = ['MSFT', 'NVDA', 'XOM'].flatMap((s) => ['2025-06-02', '2025-06-03'].map((d) => `${s},${d},1,1,1,1,1`));
+    const probe = concurrencyProbe();
+    const result = await new IngestService(probe.sql, { copyChunkSize: 2, copyParallelism: 2 }).backfill(new CsvProvider(await csv('disjoint.csv', rows)), [], 'DAY', null, null);
+    expect(result).toMatchObject({ inserted: 6, skipped: 0, errors: [] });
+    expect(probe.max()).toBe(db.sql.kind === 'pg' ? 2 : 1);
+    expect(await daysOf('NVDA')).toEqual(expect.arrayContaining(['2025-06-02', '2025-06-03']));
+  });
+
+  it('loads chunks that repeat each other\'s rows one after the other, inserting each row once', async () => {
+    // chunks of 2: [06-09, 06-11], [06-10, 06-11], [06-09, 06-12]: each meets the one before
+    const days = ['2025-06-09', '2025-06-11', '2025-06-10', '2025-06-11', '2025-06-09', '2025-06-12'];
+    const probe = concurrencyProbe();
+    const file = await csv('overlapping.csv', days.map((d) => `XOM,${d},1,1,1,1,1`));
+    const result = await new IngestService(probe.sql, { copyChunkSize: 2, copyParallelism: 2 }).backfill(new CsvProvider(file), [], 'DAY', null, null);
+    expect(result).toEqual({ inserted: 4, skipped: 2, errors: [], firstNew: [{ symbol: 'XOM', from: day('2025-06-09') }] });
+    expect(probe.max()).toBe(1);
+    expect((await daysOf('XOM')).filter((d) => d >= '2025-06-09')).toEqual(['2025-06-09', '2025-06-10', '2025-06-11', '2025-06-12']);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { randomCandles } from '../../../../tests/modules/indicator/fixtures/random-candles.js';
 import { computeSeries } from './series.js';
@@ -92,5 +93,40 @@ describe('IndicatorState', () => {
     })()));
     expect(() => createIndicatorState({ ...saved, version: 99 })).toThrow(/not a saved IndicatorState/);
     expect(() => createIndicatorState({ ...saved, closes: [] })).toThrow(/closes do not match/);
+  });
+});
+
+describe('IndicatorState reusing its accumulators', () => {
+  const long = randomCandles(5_000, 11);
+  const longBatch = computeSeries(long);
+
+  it('agrees exactly with computeSeries over 5,000 candles with revisions and restores along the way', () => {
+    let state = createIndicatorState();
+    long.forEach((candle, i) => {
+      if (i % 7 === 3) {
+        const revision = revisionOf(candle, i % 3);
+        const revised = state.push(revision);
+        if (i % 700 === 3) expect(revised).toEqual(computeSeries([...long.slice(0, i), revision]).at(-1));
+      }
+      if (i % 97 === 0) state = roundTrip(state);
+      expect(state.push(candle)).toEqual(longBatch[i]);
+    });
+  });
+
+  it('never changes the values an earlier push returned', () => {
+    const state = createIndicatorState();
+    const kept = long.slice(0, 400).map((candle) => state.push(candle));
+    state.push(revisionOf(long[399]!, 1));
+    for (const candle of long.slice(400, 450)) state.push(candle);
+    expect(kept).toEqual(longBatch.slice(0, 400));
+  });
+
+  it('restores a state saved in the version 1 format and writes that format back unchanged', async () => {
+    const saved = JSON.parse(readFileSync(new URL('../../../../tests/modules/indicator/fixtures/state-v1-after-250.json', import.meta.url), 'utf8'));
+    const state = createIndicatorState();
+    for (const candle of candles.slice(0, 250)) state.push(candle);
+    expect(JSON.parse(JSON.stringify(state))).toEqual(saved);
+    const restored = createIndicatorState(saved);
+    expect(candles.slice(250).map((candle) => restored.push(candle))).toEqual(batch.slice(250));
   });
 });

@@ -1,5 +1,9 @@
 // The incremental form of computeSeries: one IndicatorState per symbol, fed
-// each new or revised daily candle. O(1) per candle except Bollinger's O(20).
+// each new or revised daily candle. O(1) per candle except Bollinger's O(20)
+// (twenty multiply-adds over the ring, in computeSeries' order, so the bands
+// agree bit for bit; rolling sums of squares would not: see docs/BENCHMARKS.md).
+// A push allocates only the values it returns: the two sets of accumulators
+// are kept and overwritten in turn.
 import { z } from 'zod';
 import {
   emaStep,
@@ -7,14 +11,16 @@ import {
   lossOf,
   meanOfMicros,
   obvStep,
-  populationStdDev,
-  rsiOf,
+    rsiOf,
   toMicros,
   trueRange,
   wilderStep,
   type SmoothingStep,
 } from './math.js';
 import { PERIODS, assertFiniteCandle, timestampOf, type IndicatorCandle, type IndicatorValues } from './types.js';
+
+const BOLLINGER = PERIODS.bollinger;
+const BOLLINGER_DEVIATIONS = PERIODS.bollingerDeviations;
 
 export const INDICATOR_STATE_VERSION = 1;
 
@@ -32,7 +38,7 @@ interface Smoothed {
   value: number | null;
 }
 
-/** Everything but the ring, replaced (never mutated) on each push, so the previous one is the undo record. */
+/** Everything but the ring: the state after the latest candle, and before it (the undo record); a push overwrites one from the other. */
 interface Accumulators {
   count: number;
   timestamp: number | null;
@@ -83,7 +89,9 @@ const stateSchema = z
   .refine((s) => s.closes.length === Math.min(s.current.count, RING), { message: 'closes do not match the candle count' })
   .refine((s) => (s.previous === null) === (s.current.count === 0), { message: 'previous must be present once a candle was pushed' });
 
-const EMPTY_SMOOTHED: Smoothed = { seen: 0, sum: 0, value: null };
+function emptySmoothed(): Smoothed {
+  return { seen: 0, sum: 0, value: null };
+}
 
 function emptyAccumulators(): Accumulators {
   return {
@@ -92,21 +100,38 @@ function emptyAccumulators(): Accumulators {
     sum20: 0,
     sum50: 0,
     sum200: 0,
-    ema12: EMPTY_SMOOTHED,
-    ema26: EMPTY_SMOOTHED,
-    signal: EMPTY_SMOOTHED,
-    gain: EMPTY_SMOOTHED,
-    loss: EMPTY_SMOOTHED,
-    atr: EMPTY_SMOOTHED,
+    ema12: emptySmoothed(),
+    ema26: emptySmoothed(),
+    signal: emptySmoothed(),
+    gain: emptySmoothed(),
+    loss: emptySmoothed(),
+    atr: emptySmoothed(),
     obv: 0,
   };
 }
 
-function smooth(s: Smoothed, value: number, n: number, step: SmoothingStep): Smoothed {
-  if (s.value !== null) return { seen: s.seen + 1, sum: s.sum, value: step(s.value, value, n) };
+/** A restored set of accumulators, with Smoothed objects of its own (the state overwrites them). */
+function ownAccumulators(a: Accumulators): Accumulators {
+  return { ...a, ema12: { ...a.ema12 }, ema26: { ...a.ema26 }, signal: { ...a.signal }, gain: { ...a.gain }, loss: { ...a.loss }, atr: { ...a.atr } };
+}
+
+/** `out` = `s` after one more input (never the same object as `s`). */
+function smoothInto(s: Smoothed, out: Smoothed, value: number, n: number, step: SmoothingStep): void {
+  out.seen = s.seen + 1;
+  if (s.value !== null) {
+    out.sum = s.sum;
+    out.value = step(s.value, value, n);
+    return;
+  }
   const sum = s.sum + value;
-  const seen = s.seen + 1;
-  return { seen, sum, value: seen === n ? sum / n : null };
+  out.sum = sum;
+  out.value = out.seen === n ? sum / n : null;
+}
+
+function copySmoothed(s: Smoothed, out: Smoothed): void {
+  out.seen = s.seen;
+  out.sum = s.sum;
+  out.value = s.value;
 }
 
 function macdOf(a: Accumulators): number | null {
@@ -117,6 +142,7 @@ export class IndicatorState {
   private constructor(
     private readonly closes: number[],
     private current: Accumulators,
+    /** Null only before the first push. */
     private previous: Accumulators | null,
   ) {}
 
@@ -124,7 +150,8 @@ export class IndicatorState {
     if (saved === undefined) return new IndicatorState([], emptyAccumulators(), null);
     const parsed = stateSchema.safeParse(saved);
     if (!parsed.success) throw new TypeError(`not a saved IndicatorState (version ${INDICATOR_STATE_VERSION}): ${parsed.error.issues[0]!.message}`);
-    return new IndicatorState([...parsed.data.closes], parsed.data.current, parsed.data.previous);
+    const { closes, current, previous } = parsed.data;
+    return new IndicatorState([...closes], ownAccumulators(current), previous && ownAccumulators(previous));
   }
 
   /** Candles pushed so far, a replaced candle counted once. */
@@ -154,8 +181,13 @@ export class IndicatorState {
     if (latest !== null && timestamp < latest) {
       throw new RangeError(`candle at ${new Date(timestamp).toISOString()} is older than the latest, ${new Date(latest).toISOString()}`);
     }
-    if (latest === null || timestamp > latest) this.previous = this.current;
-    this.current = this.step(this.previous!, candle, timestamp);
+    if (latest === null || timestamp > latest) {
+      // The latest becomes the undo record; the old undo record is overwritten with the new latest.
+      const spare = this.previous ?? emptyAccumulators();
+      this.previous = this.current;
+      this.current = spare;
+    }
+    this.step(this.previous!, this.current, candle, timestamp);
     return this.valuesOf(this.current);
   }
 
@@ -163,67 +195,65 @@ export class IndicatorState {
     return structuredClone({ version: INDICATOR_STATE_VERSION, closes: this.closes, current: this.current, previous: this.previous });
   }
 
-  private closeAt(index: number): number {
-    return this.closes[index % RING]!;
-  }
-
-  private step(base: Accumulators, candle: IndicatorCandle, timestamp: number): Accumulators {
+  /** Writes into `next` the accumulators after `candle` following `base` (two different objects). */
+  private step(base: Accumulators, next: Accumulators, candle: IndicatorCandle, timestamp: number): void {
+    const closes = this.closes;
     const i = base.count;
     const close = candle.close;
-    const previousClose = i > 0 ? this.closeAt(i - 1) : null;
-    const leaving = (n: number) => (i >= n ? toMicros(this.closeAt(i - n)) : 0);
+    const previousClose = i > 0 ? closes[(i - 1) % RING]! : null;
     const micros = toMicros(close);
-    this.closes[i % RING] = close;
+    closes[i % RING] = close;
 
-    const next: Accumulators = {
-      count: i + 1,
-      timestamp,
-      sum20: base.sum20 + micros - leaving(20),
-      sum50: base.sum50 + micros - leaving(50),
-      sum200: base.sum200 + micros - leaving(200),
-      ema12: smooth(base.ema12, close, PERIODS.emaFast, emaStep),
-      ema26: smooth(base.ema26, close, PERIODS.emaSlow, emaStep),
-      signal: base.signal,
-      gain: base.gain,
-      loss: base.loss,
-      atr: smooth(base.atr, trueRange(candle.high, candle.low, previousClose), PERIODS.atr, wilderStep),
-      obv: previousClose === null ? candle.volume : obvStep(base.obv, close, previousClose, candle.volume),
-    };
+    next.count = i + 1;
+    next.timestamp = timestamp;
+    next.sum20 = base.sum20 + micros - (i >= 20 ? toMicros(closes[(i - 20) % RING]!) : 0);
+    next.sum50 = base.sum50 + micros - (i >= 50 ? toMicros(closes[(i - 50) % RING]!) : 0);
+    next.sum200 = base.sum200 + micros - (i >= 200 ? toMicros(closes[(i - 200) % RING]!) : 0);
+    smoothInto(base.ema12, next.ema12, close, PERIODS.emaFast, emaStep);
+    smoothInto(base.ema26, next.ema26, close, PERIODS.emaSlow, emaStep);
+    smoothInto(base.atr, next.atr, trueRange(candle.high, candle.low, previousClose), PERIODS.atr, wilderStep);
+    next.obv = previousClose === null ? candle.volume : obvStep(base.obv, close, previousClose, candle.volume);
     const macd = macdOf(next);
-    if (macd !== null) next.signal = smooth(base.signal, macd, PERIODS.macdSignal, emaStep);
+    if (macd !== null) smoothInto(base.signal, next.signal, macd, PERIODS.macdSignal, emaStep);
+    else copySmoothed(base.signal, next.signal);
     if (previousClose !== null) {
-      next.gain = smooth(base.gain, gainOf(close - previousClose), PERIODS.rsi, wilderStep);
-      next.loss = smooth(base.loss, lossOf(close - previousClose), PERIODS.rsi, wilderStep);
+      smoothInto(base.gain, next.gain, gainOf(close - previousClose), PERIODS.rsi, wilderStep);
+      smoothInto(base.loss, next.loss, lossOf(close - previousClose), PERIODS.rsi, wilderStep);
+    } else {
+      copySmoothed(base.gain, next.gain);
+      copySmoothed(base.loss, next.loss);
     }
-    return next;
   }
 
   private valuesOf(a: Accumulators): IndicatorValues {
     const n = a.count;
-    const sma = (sum: number, period: number) => (n >= period ? meanOfMicros(sum, period) : null);
     const macd = macdOf(a);
     const signal = a.signal.value;
-    const middle = sma(a.sum20, PERIODS.bollinger);
-    let deviation: number | null = null;
+    const middle = n >= BOLLINGER ? meanOfMicros(a.sum20, BOLLINGER) : null;
+    let deviation = 0;
     if (middle !== null) {
-      const window: number[] = [];
-      for (let i = n - PERIODS.bollinger; i < n; i++) window.push(this.closeAt(i));
-      deviation = PERIODS.bollingerDeviations * populationStdDev(window, middle);
+      // populationStdDev over the last 20 closes, term for term, without copying them out of the ring.
+      let squares = 0;
+      for (let k = n - BOLLINGER; k < n; k++) {
+        const value = this.closes[k % RING]!;
+        squares += (value - middle) * (value - middle);
+      }
+      deviation = BOLLINGER_DEVIATIONS * Math.sqrt(squares / BOLLINGER);
     }
     return {
       timestamp: a.timestamp!,
-      sma20: sma(a.sum20, 20),
-      sma50: sma(a.sum50, 50),
-      sma200: sma(a.sum200, 200),
+      sma20: n >= 20 ? meanOfMicros(a.sum20, 20) : null,
+      sma50: n >= 50 ? meanOfMicros(a.sum50, 50) : null,
+      sma200: n >= 200 ? meanOfMicros(a.sum200, 200) : null,
       ema12: a.ema12.value,
       ema26: a.ema26.value,
       rsi14: a.gain.value !== null && a.loss.value !== null ? rsiOf(a.gain.value, a.loss.value) : null,
       macd,
       macdSignal: signal,
       macdHistogram: macd !== null && signal !== null ? macd - signal : null,
-      bollingerUpper: middle !== null ? middle + deviation! : null,
+      bollingerUpper: middle !== null ? middle + deviation : null,
       bollingerMiddle: middle,
-      bollingerLower: middle !== null ? middle - deviation! : null,
+      bollingerLower: middle !== null ? middle - deviation : null,
       atr14: a.atr.value,
       obv: a.obv,
     };

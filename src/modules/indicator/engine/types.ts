@@ -46,8 +46,12 @@ export function timestampOf(candle: IndicatorCandle): number {
   return ts;
 }
 
+const CANDLE_NUMBERS = ['high', 'low', 'close', 'volume'] as const;
+
 export function assertFiniteCandle(candle: IndicatorCandle): void {
-  for (const key of ['high', 'low', 'close', 'volume'] as const) {
+  // The common case without a loop: this runs once per pushed candle.
+  if (Number.isFinite(candle.high) && Number.isFinite(candle.low) && Number.isFinite(candle.close) && Number.isFinite(candle.volume)) return;
+  for (const key of CANDLE_NUMBERS) {
     if (!Number.isFinite(candle[key])) throw new RangeError(`candle ${key} must be a finite number, got ${candle[key]}`);
   }
 }
