@@ -8,7 +8,7 @@ import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
-import { sharedSubscribe } from './shared-execution.js';
+import { sharedSubscribe, type DirectChannel } from './shared-execution.js';
 import { SocketCounter, TokenBucket } from './socket-guards.js';
 
 export interface WebSocketLimits {
@@ -101,7 +101,8 @@ export function expiredTokenError(expiresAt: number | undefined, now = Date.now(
  * policy as HTTP; caps on sockets per IP and per account (4430) and on
  * messages per socket (4429); a cap on subscriptions per client;
  * slow-consumer protection; execution and serialisation once per event of
- * identical subscriptions.
+ * identical subscriptions, whose `next` frames the bus's delivery loop then
+ * writes straight to each socket (shared-execution.ts).
  *
  * Queries and mutations are served too, with the same auth and rules as
  * over HTTP: Apollo Client setups that route every operation over the
@@ -149,11 +150,32 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
+  /**
+   * The socket a subscription's frames may be written to directly (see sharedSubscribe), by its context.
+   * Nothing is sent to a socket that is not open (as graphql-ws's own send); one that has stopped reading
+   * is closed instead, as onNext does on graphql-ws's path.
+   */
+  const channels = new WeakMap<object, DirectChannel>();
+  function directChannel(socket: WebSocket, id: string): DirectChannel {
+    return {
+      id,
+      send(frame) {
+        if (socket.readyState !== socket.OPEN) return true;
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          return true;
+        }
+        socket.send(frame);
+        return true;
+      },
+    };
+  }
+
   const disposable = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
-      subscribe: sharedSubscribe,
+      subscribe: (args) => sharedSubscribe(args, channels.get(args.contextValue as object)),
       jsonMessageReplacer,
       async onConnect(ctx) {
         const socket = ctx.extra.socket;
@@ -211,6 +233,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           cost: checked.cost,
           connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
         };
+        channels.set(contextValue, directChannel(ctx.extra.socket, id));
         return {
           schema: options.schema,
           document: checked.document,
