@@ -82,6 +82,8 @@ export interface App {
   readonly startupIndicators: Promise<unknown> | null;
   /** Open graphql-ws connections. */
   websocketClients(): number;
+  /** `next` frames written straight to sockets by the bus's delivery loop so far (shared subscriptions' fast path). */
+  websocketDirectFrames(): number;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -332,6 +334,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       indicatorHistory,
       startupIndicators,
       websocketClients: () => websockets.clientCount(),
+      websocketDirectFrames: () => websockets.directFrames(),
       listen: () =>
         new Promise((resolveUrl, reject) => {
           server.once('error', reject);

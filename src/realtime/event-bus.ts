@@ -27,6 +27,17 @@ export interface EventBus {
  */
 export const DELIVERY_SLICE_MS = 5;
 
+let yieldRequested = false;
+
+/**
+ * Asks the delivery in progress to yield to the event loop after the current handler, before the next
+ * (a handler that started work the following handlers can reuse once it settles: a shared execution
+ * whose resolvers return promises, see shared-execution.ts).
+ */
+export function yieldDeliverySoon(): void {
+  yieldRequested = true;
+}
+
 interface Delivery {
   topic: string;
   json: string;
@@ -114,7 +125,8 @@ export class TopicHandlers {
               // One failing subscriber must not stop delivery to the others.
               delivery.onError(error);
             }
-            if (performance.now() - sliceStart >= DELIVERY_SLICE_MS) {
+            if (yieldRequested || performance.now() - sliceStart >= DELIVERY_SLICE_MS) {
+              yieldRequested = false;
               await yieldToEventLoop();
               sliceStart = performance.now();
             }

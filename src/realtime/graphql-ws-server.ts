@@ -156,6 +156,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
    * is closed instead, as onNext does on graphql-ws's path.
    */
   const channels = new WeakMap<object, DirectChannel>();
+  let directFrames = 0;
   function directChannel(socket: WebSocket, id: string): DirectChannel {
     return {
       id,
@@ -166,6 +167,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           return true;
         }
         socket.send(frame);
+        directFrames += 1;
         return true;
       },
     };
@@ -263,6 +265,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
 
   return {
     clientCount: () => wss.clients.size,
+    /** `next` frames written straight to sockets by the bus's delivery loop so far (the rest went through graphql-ws). */
+    directFrames: () => directFrames,
     async close(): Promise<void> {
       for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
       await disposable.dispose();

@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 
+import { yieldDeliverySoon } from './event-bus.js';
 import { setDirectSink } from './push-iterator.js';
 import { markShared } from './serialize-once.js';
 
@@ -10,6 +11,7 @@ interface Shared {
   result: Result;
   /** JSON of the `payload` graphql-ws would send for this result; undefined while pending or when it has errors. */
   payloadJson?: string;
+  settled: boolean;
 }
 
 /**
@@ -53,11 +55,12 @@ function executeShared(args: ExecutionArgs, key: string, event: object): Shared 
   let shared = perKey.get(key);
   if (!shared) {
     const executed = execute({ ...args, rootValue: event });
-    const entry: Shared = { result: executed };
+    const entry: Shared = { result: executed, settled: !(executed instanceof Promise) };
     if (executed instanceof Promise) {
       entry.result = executed.then((result) => {
         if (result.data && !result.errors) markShared(result.data);
         entry.payloadJson = payloadJsonOf(result);
+        entry.settled = true;
         return result;
       });
     } else {
@@ -77,16 +80,20 @@ function directFrames(channel: DirectChannel, args: ExecutionArgs, key: string) 
   const prefix = `{"id":${JSON.stringify(channel.id)},"type":"next","payload":`;
   return (event: unknown): boolean => {
     if (!isSharedEvent(event)) return false;
-    let payloadJson: string | undefined;
+    let shared: Shared;
     try {
-      payloadJson = executeShared(args, key, event).payloadJson;
+      shared = executeShared(args, key, event);
     } catch {
       // execute threw (bad arguments): next() throws it again, and graphql-ws sends the error.
       return false;
     }
-    // Pending (async resolvers) or with errors: graphql-ws's path formats and sends it, in order.
-    if (payloadJson === undefined) return false;
-    return channel.send(`${prefix}${payloadJson}}`);
+    if (shared.payloadJson !== undefined) return channel.send(`${prefix}${shared.payloadJson}}`);
+    // Still running: type-graphql resolvers with arguments return promises even when they do no I/O, so the
+    // first subscriber of each distinct execution usually lands here. It takes graphql-ws's path, and the
+    // delivery yields once so that the execution settles before the next subscriber, who then goes direct.
+    if (!shared.settled) yieldDeliverySoon();
+    // With errors: graphql-ws's path formats and sends them (onNext), in order.
+    return false;
   };
 }
 
