@@ -1,9 +1,10 @@
-// Sums self time per function over the .cpuprofile files in a directory (node
-// --cpu-prof --cpu-prof-dir=<dir>) and prints the top entries and the share per
+// Sums self time per function over a .cpuprofile file, or over the main-thread
+// ones in a directory (node --cpu-prof --cpu-prof-dir=<dir> writes one per
+// thread: CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile), and prints the top entries and the share per
 // package. With a windows file (bench/fanout.ts FANOUT_WINDOWS=file), only the
 // samples inside those time windows count.
-//   node --import tsx bench/cpu-profile-summary.ts <dir> [windows.json] [top=25]
-import { readdirSync, readFileSync } from 'node:fs';
+//   node --import tsx bench/cpu-profile-summary.ts <dir|file> [windows.json|-] [top=25]
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
@@ -27,8 +28,13 @@ function packageOf(url: string): string {
   return src ? `${src[1]}/${src[2]}` : url;
 }
 
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+const files = statSync(dir).isDirectory()
+  ? readdirSync(dir)
+      .filter((name) => /\.0\.\d+\.cpuprofile$/.test(name))
+      .map((name) => join(dir, name))
+  : [dir];
+for (const file of files) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
