@@ -104,6 +104,8 @@ export interface App {
   readonly observability: Observability;
   /** The METRICS_PORT listener's /metrics URL once listening; undefined when metrics share the API port. */
   metricsUrl(): string | undefined;
+  /** `next` frames written straight to sockets by the bus's delivery loop so far (shared subscriptions' fast path). */
+  websocketDirectFrames(): number;
   /** Starts listening on config.host:config.port (0 picks a free port); resolves with the GraphQL URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -379,6 +381,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         const address = metricsServer?.address() as AddressInfo | null | undefined;
         return address ? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/metrics` : undefined;
       },
+      websocketDirectFrames: () => websockets.directFrames(),
       listen: () =>
         new Promise((resolveUrl, reject) => {
           server.once('error', reject);

@@ -90,7 +90,7 @@ function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExec
       await db.exec(sql);
     },
     async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
-      await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
+      await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text as BlobPart]) });
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       if (!owner) throw new Error('Nested transactions are not supported: use the executor passed to fn');

@@ -10,7 +10,7 @@ import { runInRequestScope } from '../observability/request-id.js';
 import type { WebSocketObserver } from '../observability/websocket-observer.js';
 import { AppCloseCode } from './close-codes.js';
 import { jsonMessageReplacer, wrapSocketSend } from './serialize-once.js';
-import { sharedSubscribe } from './shared-execution.js';
+import { sharedSubscribe, type DirectChannel } from './shared-execution.js';
 import { SocketCounter, TokenBucket } from './socket-guards.js';
 
 export interface WebSocketLimits {
@@ -118,7 +118,8 @@ export function expiredTokenError(expiresAt: number | undefined, now = Date.now(
  * policy as HTTP; caps on sockets per IP and per account (4430) and on
  * messages per socket (4429); a cap on subscriptions per client;
  * slow-consumer protection; execution and serialisation once per event of
- * identical subscriptions.
+ * identical subscriptions, whose `next` frames the bus's delivery loop then
+ * writes straight to each socket (shared-execution.ts).
  *
  * Queries and mutations are served too, with the same auth and rules as
  * over HTTP: Apollo Client setups that route every operation over the
@@ -171,11 +172,34 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
+  /**
+   * The socket a subscription's frames may be written to directly (see sharedSubscribe), by its context.
+   * Nothing is sent to a socket that is not open (as graphql-ws's own send); one that has stopped reading
+   * is closed instead, as onNext does on graphql-ws's path.
+   */
+  const channels = new WeakMap<object, DirectChannel>();
+  let directFrames = 0;
+  function directChannel(socket: WebSocket, id: string): DirectChannel {
+    return {
+      id,
+      send(frame) {
+        if (socket.readyState !== socket.OPEN) return true;
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          return true;
+        }
+        socket.send(frame);
+        directFrames += 1;
+        return true;
+      },
+    };
+  }
+
   const disposable = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
-      subscribe: sharedSubscribe,
+      subscribe: (args) => sharedSubscribe(args, channels.get(args.contextValue as object)),
       jsonMessageReplacer,
       async onConnect(ctx) {
         const socket = ctx.extra.socket;
@@ -234,6 +258,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
         };
         options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, ...describeOperation(checked.document, payload.operationName) });
+        channels.set(contextValue, directChannel(ctx.extra.socket, id));
         return {
           schema: options.schema,
           document: checked.document,
@@ -274,6 +299,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
 
   return {
     clientCount: () => wss.clients.size,
+    /** `next` frames written straight to sockets by the bus's delivery loop so far (the rest went through graphql-ws). */
+    directFrames: () => directFrames,
     async close(): Promise<void> {
       for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
       await disposable.dispose();

@@ -19,6 +19,26 @@ export interface PushIterator<T> {
 }
 
 /**
+ * Takes a value straight from push() instead of the queue; false when it cannot (the value is then queued
+ * for the iterator as usual). See setDirectSink.
+ */
+export type DirectSink<T> = (value: T) => boolean;
+
+const sinks = new WeakMap<object, (sink: DirectSink<never> | undefined) => void>();
+
+/**
+ * Lets `sink` take the values pushed to `iterator` (a pushIterator's) while its consumer is parked in next() with
+ * nothing queued, i.e. once everything pushed before has been pulled and handled: the consumer and the sink then see
+ * the values in push order. A value the sink refuses, and every value pushed while the consumer is busy, goes through
+ * the iterator. False when `iterator` is not a pushIterator's.
+ */
+export function setDirectSink<T>(iterator: AsyncIterator<T>, sink: DirectSink<T> | undefined): boolean {
+  const set = sinks.get(iterator);
+  set?.(sink as DirectSink<never> | undefined);
+  return set !== undefined;
+}
+
+/**
  * A bounded queue with an async iterator on its far end: the one mechanism every subscription stream is built on
  * (bus events, recomputed values). Oldest values go first when the consumer falls behind, so a stalled consumer
  * cannot grow memory without bound.
@@ -28,6 +48,7 @@ export function pushIterator<T>({ maxQueued = 1000, onOverflow, onFinish }: Push
   let wake: (() => void) | undefined;
   let finished = false;
   let overflowed = false;
+  let sink: DirectSink<T> | undefined;
 
   const finish = async (): Promise<IteratorResult<T>> => {
     if (!finished) {
@@ -54,11 +75,14 @@ export function pushIterator<T>({ maxQueued = 1000, onOverflow, onFinish }: Push
     },
     [Symbol.asyncIterator]: () => iterator,
   };
+  sinks.set(iterator, (next) => (sink = next as DirectSink<T> | undefined));
 
   return {
     iterator,
     push(value) {
       if (finished) return;
+      // `wake` is set only while the consumer waits in next(); with the queue empty it has handled every earlier value.
+      if (sink && wake && queue.length === 0 && sink(value)) return;
       if (queue.length >= maxQueued) {
         queue.shift();
         if (!overflowed) {

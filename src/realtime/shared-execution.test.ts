@@ -1,6 +1,7 @@
 import { buildSchema, parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { sharedSubscribe } from './shared-execution.js';
+import { pushIterator } from './push-iterator.js';
+import { sharedSubscribe, type DirectChannel } from './shared-execution.js';
 
 const schema = buildSchema(`type Tick { symbol: String! price: Float! } type Query { ok: Boolean } type Subscription { ticks: Tick! }`);
 
@@ -56,5 +57,45 @@ describe('sharedSubscribe', () => {
     void iterator.next();
     await iterator.return!();
     expect(cleanedUp).toBe(true);
+  });
+
+  it('writes events to the channel while its consumer waits, and hands it, in order, whatever arrives while it is busy or the channel refuses', async () => {
+    const source = pushIterator<object>();
+    const frames: string[] = [];
+    let refuse = false;
+    const channel: DirectChannel = { id: 'x', send: (frame) => !refuse && frames.push(frame) > 0 };
+    const iterator = (await sharedSubscribe({ schema, document: parse('subscription { ticks { price } }'), rootValue: { ticks: () => source.iterator } }, channel)) as AsyncIterableIterator<ExecutionResult>;
+    const tick = (price: number) => Object.freeze({ ticks: Object.freeze({ symbol: 'A', price }) });
+    const price = async (step: Promise<IteratorResult<ExecutionResult>>) => ((await step).value as ExecutionResult<{ ticks: { price: number } }>).data!.ticks.price;
+
+    // Nobody waits yet: queued for the iterator.
+    source.push(tick(1));
+    expect(await price(iterator.next())).toBe(1);
+    // The consumer is busy with 1 (sending it): 2 must follow it through the iterator, not overtake it.
+    source.push(tick(2));
+    expect(await price(iterator.next())).toBe(2);
+    // Now it waits with nothing queued: straight to the channel, exactly as graphql-ws frames them.
+    const waiting = iterator.next();
+    source.push(tick(3));
+    source.push(tick(4));
+    expect(frames).toEqual([3, 4].map((p) => JSON.stringify({ id: 'x', type: 'next', payload: { data: { ticks: { price: p } } } })));
+    // A refused frame, and what comes after it while the consumer handles it, take the iterator.
+    refuse = true;
+    source.push(tick(5));
+    refuse = false;
+    source.push(tick(6));
+    expect(await price(waiting)).toBe(5);
+    expect(await price(iterator.next())).toBe(6);
+    // An event that is not a shared (frozen) object is executed for this subscriber alone, through the iterator.
+    const alone = iterator.next();
+    source.push({ ticks: { symbol: 'A', price: 7 } });
+    expect(await price(alone)).toBe(7);
+    expect(frames).toHaveLength(2);
+
+    const ended = iterator.next();
+    await iterator.return!();
+    source.push(tick(8));
+    expect(await ended).toEqual({ done: true, value: undefined });
+    expect(frames).toHaveLength(2);
   });
 });
