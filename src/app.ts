@@ -192,7 +192,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
     await prepareStockDatabase(stockDb, config, logger);
     await ensureActivityPartitions(userDb.sql);
-    const activity = new ActivityLog(userDb.sql, config.activity, logger).start();
+    const activity = new ActivityLog(userDb.backgroundSql, config.activity, logger).start();
     // Closed after the servers (cleanups run in reverse), so the last requests' rows are written.
     cleanups.push(() => activity.close());
     if (realtime.bus instanceof RedisEventBus) {

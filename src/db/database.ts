@@ -50,6 +50,11 @@ export interface Database<Client> {
   readonly location: string;
   readonly prisma: Client;
   readonly sql: SqlExecutor;
+  /**
+   * The same connections, left out of `queries`: for writers off the request path (the activity log's batches),
+   * so a statement count measures what a request sent, not a flush that happened to land meanwhile.
+   */
+  readonly backgroundSql: SqlExecutor;
   readonly queries: QueryCounter;
   /** The node-postgres pool's counts (connections, idle, waiting); undefined on PGlite. */
   readonly pool?: { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
@@ -132,6 +137,7 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
     location: connection.location,
     prisma,
     sql,
+    backgroundSql: connection.sql,
     queries,
     pool: connection.pool,
     ping,
@@ -162,19 +168,24 @@ function withUnavailableMapping<Client>(name: DatabaseName, client: Client): Cli
 }
 
 function countingExecutor(inner: SqlExecutor, queries: QueryCounter): SqlExecutor {
+  const timed = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      queries.record(text, performance.now() - started);
+    }
+  };
   return {
     kind: inner.kind,
     query<T>(text: string, params?: unknown[]) {
-      queries.record(text);
-      return inner.query<T>(text, params);
+      return timed(text, () => inner.query<T>(text, params));
     },
     exec(text: string) {
-      queries.record(text);
-      return inner.exec(text);
+      return timed(text, () => inner.exec(text));
     },
-    copyFrom(table: string, columns: readonly string[], text: string) {
-      queries.record(`COPY ${table}`);
-      return inner.copyFrom(table, columns, text);
+    copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
+      return timed(`COPY ${table}`, () => inner.copyFrom(table, columns, text));
     },
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       return inner.transaction((tx) => fn(countingExecutor(tx, queries)));

@@ -111,7 +111,7 @@ describe('a NUL character or a lone surrogate in a string argument', () => {
       message: `${field}: ${message}`,
       locations: expect.any(Array),
       path: expect.any(Array),
-      extensions: { code: 'BAD_USER_INPUT', field },
+      extensions: { code: 'BAD_USER_INPUT', field, requestId: expect.any(String) },
     });
     expect(data === null || Object.values(data!).every((value) => value === null)).toBe(true);
     expect(await userRows()).toEqual(before);

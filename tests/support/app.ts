@@ -116,6 +116,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async coldStatements(query, variables, headers) {
       app.stockRows.invalidate();
+      app.catalogue.invalidate();
       app.stockDb.queries.reset();
       app.userDb.queries.reset();
       const data = await testApp.data(query, variables, headers);

@@ -48,9 +48,10 @@ describe('myScreeners is batched', () => {
     expect(single.screeners).toHaveLength(1);
     expect(many.screeners).toHaveLength(10);
     // user DB: screeners + numeric criteria + categorical criteria (verifying the access token reads no row);
-    // stock DB: numeric filters by id + categorical filters by id.
-    expect({ stock: single.stock, user: single.user }).toEqual({ stock: 2, user: 3 });
-    expect({ stock: many.stock, user: many.user }).toEqual({ stock: 2, user: 3 });
+    // stock DB, cold: the process's filter catalogue (numeric filters, categorical filters, predefined screeners),
+    // read once whatever the screeners name (src/modules/screener/catalogue-cache.ts).
+    expect({ stock: single.stock, user: single.user }).toEqual({ stock: 3, user: 3 });
+    expect({ stock: many.stock, user: many.user }).toEqual({ stock: 3, user: 3 });
   });
 
   it('serves each screener its own criteria and filters', async () => {
