@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,29 +114,38 @@ async function migrationsFingerprint(): Promise<string> {
 }
 
 /**
- * In-memory PGlite holding both databases migrated, as the schemas stock_data and user_data (the embedded
- * default's layout). PGlite's own initdb takes ~1.5-5 s on these 2 cores, so the first file of a run saves a
- * migrated data directory (a tarball in the temp dir, named for this run and the migrations) and every other
- * file loads it: one instance per file instead of two, and no migration runs.
+ * The migrated template's tarball path: in-memory PGlite holding both databases migrated, as the schemas
+ * stock_data and user_data (the embedded default's layout), dumped to the temp dir under this run's name and
+ * the migrations' fingerprint. global-setup makes it once before any file runs (PGlite's initdb and the
+ * migrations cost several seconds of CPU on these 2 cores); a file that finds it missing makes it itself.
  * Removed by global-setup's teardown.
  */
-async function migratedPglite(): Promise<PGlite> {
+export async function ensurePgliteTemplate(): Promise<string> {
   const template = join(tmpdir(), `${pgliteTemplatePrefix()}${await migrationsFingerprint()}.tar`);
-  const saved = await readFile(template).catch(() => null);
-  if (saved) return PGlite.create(embeddedPgliteOptions({ loadDataDir: new Blob([saved]) }));
+  if (existsSync(template)) return template;
   const fresh = await PGlite.create(embeddedPgliteOptions());
-  const shared = new SharedPglite(fresh, 'memory');
-  for (const database of ['stock', 'user'] as const) {
-    const view = shared.view(EMBEDDED_SCHEMAS[database]);
-    await view.ensureSchema();
-    await migrate(createPgliteExecutor(view), migrationsDir(database));
+  try {
+    const shared = new SharedPglite(fresh, 'memory');
+    for (const database of ['stock', 'user'] as const) {
+      const view = shared.view(EMBEDDED_SCHEMAS[database]);
+      await view.ensureSchema();
+      await migrate(createPgliteExecutor(view), migrationsDir(database));
+    }
+    // Back to PGlite's own search_path, as a loaded template starts.
+    await fresh.exec('RESET search_path');
+    const dump = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
+    // Written aside and renamed, so a file opening at the same moment never reads half a tarball.
+    const partial = `${template}.${randomBytes(4).toString('hex')}.partial`;
+    await writeFile(partial, dump);
+    await rename(partial, template);
+  } finally {
+    await fresh.close();
   }
-  // Back to PGlite's own search_path, as a loaded template starts.
-  await fresh.exec('RESET search_path');
-  const dump = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
-  // Written aside and renamed, so a file opening at the same moment never reads half a tarball.
-  const partial = `${template}.${randomBytes(4).toString('hex')}.partial`;
-  await writeFile(partial, dump);
-  await rename(partial, template);
-  return fresh;
+  return template;
+}
+
+/** A new in-memory instance cloned from the template: one instance per file instead of two, and no migration runs. */
+async function migratedPglite(): Promise<PGlite> {
+  const saved = await readFile(await ensurePgliteTemplate());
+  return PGlite.create(embeddedPgliteOptions({ loadDataDir: new Blob([saved]) }));
 }
