@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -17,5 +18,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one fork less than the cores: a single fork on a 2-core machine, which left one core
+    // idle while each file waits on its in-process PGlite (CPU-bound WASM). Every file has its own databases,
+    // ports and Redis prefix, so files run side by side. `--maxWorkers` on the command line still wins.
+    maxWorkers: Math.max(2, availableParallelism()),
+    minWorkers: 1,
   },
 });

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db/database.js';
+import { LegacyDataDirError } from './db/embedded-layout.js';
 import { MigrationError } from './db/migrator.js';
 import { RedisUnreachableError } from './redis.js';
 import { routeConsoleToLogger } from './observability/console.js';
 
-const EXPECTED_START_ERRORS = [ConfigError, DatabaseUnreachableError, MigrationError, RedisUnreachableError];
+const EXPECTED_START_ERRORS = [ConfigError, DatabaseUnreachableError, LegacyDataDirError, MigrationError, RedisUnreachableError];
 
 async function main(): Promise<void> {
   // Optional .env in the working directory; variables already set win.

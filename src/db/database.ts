@@ -1,19 +1,28 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient as StockPrismaClient } from '../generated/stock/client.js';
 import { PrismaClient as UserPrismaClient } from '../generated/user/client.js';
 import type { DatabaseName } from '../paths.js';
+import { acquireSharedPglite, SharedPglite, type PgliteSession } from './shared-pglite.js';
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from './sql-executor.js';
+import { refuseLegacyLayout } from './embedded-layout.js';
 import { mapDatabaseError } from './unavailable.js';
 
 export type StockClient = InstanceType<typeof StockPrismaClient>;
 export type UserClient = InstanceType<typeof UserPrismaClient>;
 
-/** Where a database lives: a PostgreSQL server, a PGlite folder, or an open PGlite instance. */
-export type DatabaseTarget = { url: string; poolMax?: number; timeouts?: DatabaseTimeouts } | { dataDir: string } | { pglite: PGlite };
+/**
+ * Where a database lives: a PostgreSQL server; a schema of the embedded instance in a folder (the stock and
+ * user databases of one process share it); or an open instance the caller owns: a SharedPglite with the
+ * schema to use, or a plain PGlite used as it is.
+ */
+export type DatabaseTarget =
+  | { url: string; poolMax?: number; timeouts?: DatabaseTimeouts }
+  | { dataDir: string; schema: string }
+  | { pglite: SharedPglite; schema: string }
+  | { pglite: PGlite };
 
 /** Bounds for a PostgreSQL pool; a database that is down or frozen fails within them. */
 export interface DatabaseTimeouts {
@@ -102,13 +111,38 @@ async function connect(name: DatabaseName, target: DatabaseTarget): Promise<Conn
     return { kind: 'pg', location: redactUrl(target.url), adapter: new PrismaPg(pool), sql, pool, shutdown: () => sql.close() };
   }
   if ('dataDir' in target) {
-    mkdirSync(target.dataDir, { recursive: true });
-    const db = await PGlite.create(target.dataDir);
-    return { kind: 'pglite', location: target.dataDir, adapter: new PrismaPGlite(db), sql: createPgliteExecutor(db), shutdown: () => db.close() };
+    refuseLegacyLayout(target.dataDir);
+    const { instance, release } = await acquireSharedPglite(target.dataDir);
+    return pgliteConnection(instance.view(target.schema), `${target.dataDir} (schema ${target.schema})`, target.schema, release);
   }
-  const db = target.pglite;
-  // The caller opened this instance and closes it.
-  return { kind: 'pglite', location: 'memory', adapter: new PrismaPGlite(db), sql: createPgliteExecutor(db), shutdown: async () => undefined };
+  if (target.pglite instanceof SharedPglite) {
+    const schema = (target as { schema: string }).schema;
+    // The caller opened this instance and closes it.
+    return pgliteConnection(target.pglite.view(schema), `memory (schema ${schema})`, schema, async () => undefined);
+  }
+  return pgliteConnection(target.pglite, 'memory', undefined, async () => undefined);
+}
+
+async function pgliteConnection(session: PgliteSession, location: string, schema: string | undefined, shutdown: () => Promise<void>): Promise<Connection> {
+  if (schema && 'ensureSchema' in session) await (session as { ensureSchema(): Promise<void> }).ensureSchema();
+  return { kind: 'pglite', location, adapter: schemaAdapter(session, schema), sql: createPgliteExecutor(session), shutdown };
+}
+
+/**
+ * pglite-prisma-adapter's factory takes no schema option: Prisma then qualifies every table as "public".
+ * On a shared instance the adapter must report the view's schema, so Prisma writes "stock_data"."stock".
+ */
+function schemaAdapter(session: PgliteSession, schema: string | undefined): PrismaPGlite {
+  const factory = new PrismaPGlite(session as PGlite);
+  if (!schema) return factory;
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const info = adapter.getConnectionInfo?.() ?? { supportsRelationJoins: true };
+    adapter.getConnectionInfo = () => ({ ...info, schemaName: schema });
+    return adapter;
+  };
+  return factory;
 }
 
 async function open<Client extends { $disconnect(): Promise<void> }>(

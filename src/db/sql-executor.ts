@@ -1,4 +1,5 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Transaction } from '@electric-sql/pglite';
+import type { PgliteSession } from './shared-pglite.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -79,7 +80,7 @@ export function createPgExecutor(pool: pg.Pool, mapError: ErrorMapper = rethrow)
   return pgExecutor(pool as unknown as PgQueryable, pool, mapError);
 }
 
-function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExecutor {
+function pgliteExecutor(db: PgliteSession | Transaction, owner: PgliteSession | null): SqlExecutor {
   return {
     kind: 'pglite',
     async query<T>(text: string, params?: unknown[]) {
@@ -102,7 +103,7 @@ function pgliteExecutor(db: PGlite | Transaction, owner: PGlite | null): SqlExec
   };
 }
 
-/** An executor over an open PGlite instance; the caller owns and closes the instance. */
-export function createPgliteExecutor(db: PGlite): SqlExecutor {
+/** An executor over an open PGlite instance or one schema's view of a shared one; the caller owns and closes it. */
+export function createPgliteExecutor(db: PgliteSession): SqlExecutor {
   return pgliteExecutor(db, db);
 }

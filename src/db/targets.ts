@@ -1,11 +1,15 @@
-import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
+import type { DatabaseName } from '../paths.js';
 import type { DatabaseTarget } from './database.js';
+import { embeddedDataDir } from './embedded-layout.js';
+import { EMBEDDED_SCHEMAS } from './shared-pglite.js';
 
-/** A real server where a URL is configured, else embedded PGlite under DATA_DIR/<name>. */
+/** A real server where a URL is configured, else a schema of the one embedded PGlite instance under DATA_DIR/pglite. */
 export function databaseTargets(config: Config, poolMax = config.dbPoolMax): { stock: DatabaseTarget; user: DatabaseTarget } {
-  const target = (url: string | undefined, name: string): DatabaseTarget =>
-    url ? { url, poolMax, timeouts: { acquireMs: config.dbAcquireTimeoutMs, statementMs: config.dbStatementTimeoutMs } } : { dataDir: resolve(join(config.dataDir, name)) };
+  const target = (url: string | undefined, name: DatabaseName): DatabaseTarget =>
+    url
+      ? { url, poolMax, timeouts: { acquireMs: config.dbAcquireTimeoutMs, statementMs: config.dbStatementTimeoutMs } }
+      : { dataDir: embeddedDataDir(config.dataDir), schema: EMBEDDED_SCHEMAS[name] };
   return { stock: target(config.stockDatabaseUrl, 'stock'), user: target(config.userDatabaseUrl, 'user') };
 }
 

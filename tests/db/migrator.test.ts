@@ -44,7 +44,7 @@ async function lockWaiters(client: pg.Client): Promise<number> {
 
 async function tables(): Promise<string[]> {
   const rows = await db.sql.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('note', 'half_done') ORDER BY 1`,
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('note', 'half_done') ORDER BY 1`,
   );
   return rows.map((row) => row.name);
 }

@@ -208,6 +208,8 @@ describe('seedStockDb', () => {
                 text.includes('INSERT INTO "stock_price"')
                   ? Promise.reject(new Error('simulated failure'))
                   : tx.query(text, params),
+              // A first seed loads candles with COPY.
+              copyFrom: (table, columns, text) => (table === 'stock_price' ? Promise.reject(new Error('simulated failure')) : tx.copyFrom(table, columns, text)),
             }),
           ),
       };

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { embeddedDataDir } from '../../src/db/embedded-layout.js';
 import { afterAll, expect, it } from 'vitest';
 import { openTestDatabase, testServerUrl, type TestDatabase } from '../support/databases.js';
 import { freePort } from '../support/fault-servers.js';
@@ -111,8 +112,9 @@ it('on SIGTERM drains in-flight registrations: every accepted request is answere
   if (onServer) {
     stored = (await databases[1]!.sql.query<{ email: string }>(`SELECT email FROM account WHERE email LIKE $1`, [`${prefix}-%`])).map((row) => row.email);
   } else {
-    const db = await PGlite.create(join(dataDir, 'user'));
-    stored = (await db.query<{ email: string }>(`SELECT email FROM account WHERE email LIKE $1`, [`${prefix}-%`])).rows.map((row) => row.email);
+    // The embedded default: the user database is the schema user_data of the one instance in DATA_DIR/pglite.
+    const db = await PGlite.create(embeddedDataDir(dataDir));
+    stored = (await db.query<{ email: string }>(`SELECT email FROM user_data.account WHERE email LIKE $1`, [`${prefix}-%`])).rows.map((row) => row.email);
     await db.close();
   }
   expect(stored.sort()).toEqual(emails.sort());

@@ -8,6 +8,7 @@ import type { Job } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/log.js';
 import { priceTopic } from '../../src/realtime/topics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { testTarget } from '../support/databases.js';
 import { testRedisUrl } from '../support/servers.js';
 
 const MARKET = readFileSync(new URL('../modules/stock/fixtures/market.sql', import.meta.url), 'utf8');
@@ -54,7 +55,7 @@ describe('the indicators job', () => {
 
 describe.skipIf(!redisUrl)('two API processes on one Redis (needs a real Redis: set TEST_REDIS_URL)', () => {
   it('deliver a tick ingested by one to a websocket subscriber of the other', async () => {
-    const target = (db: typeof t.stock) => (db.url ? { url: db.url, poolMax: 2 } : { pglite: db.pglite! });
+    const target = (db: typeof t.stock) => testTarget(db, 2);
     const config = loadConfig({
       NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SEED_ON_START: 'false',
       REDIS_URL: t.app.config.redisUrl!, REDIS_KEY_PREFIX: t.app.config.redisKeyPrefix,

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUserDatabase } from '../../src/db/database.js';
+import { embeddedDataDir } from '../../src/db/embedded-layout.js';
 import { migrate } from '../../src/db/migrator.js';
+import { EMBEDDED_SCHEMAS } from '../../src/db/shared-pglite.js';
 import { migrationsDir } from '../../src/paths.js';
 
 const run = promisify(execFile);
@@ -31,7 +33,7 @@ async function adminOnPort(port: string, ...args: string[]): Promise<{ code: num
 }
 
 async function roleOf(email: string): Promise<string | undefined> {
-  const db = await openUserDatabase({ dataDir: join(dataDir, 'user') });
+  const db = await openUserDatabase({ dataDir: embeddedDataDir(dataDir), schema: EMBEDDED_SCHEMAS.user });
   try {
     return (await db.sql.query<{ role: string }>('SELECT role::text AS role FROM account WHERE email = $1', [email]))[0]?.role;
   } finally {
@@ -41,7 +43,7 @@ async function roleOf(email: string): Promise<string | undefined> {
 
 describe('npm run admin (embedded database)', () => {
   beforeAll(async () => {
-    const db = await openUserDatabase({ dataDir: join(dataDir, 'user') });
+    const db = await openUserDatabase({ dataDir: embeddedDataDir(dataDir), schema: EMBEDDED_SCHEMAS.user });
     await migrate(db.sql, migrationsDir('user'));
     await db.sql.query(`INSERT INTO account (id, email, password_hash, full_name) VALUES (gen_random_uuid(), 'ada@example.com', 'x', 'Ada')`);
     await db.close();

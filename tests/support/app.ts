@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseTarget } from '../../src/db/database.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { openTestDatabase, type TestDatabase } from './databases.js';
+import { openTestDatabases, testTarget, type TestDatabase } from './databases.js';
 import { testRedisUrl } from './servers.js';
 
 export interface GraphQLError {
@@ -45,10 +45,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-function targetOf(db: TestDatabase): DatabaseTarget {
-  return db.url ? { url: db.url, poolMax: 4 } : { pglite: db.pglite! };
-}
-
 export interface TestAppOptions {
   /** Fills the fresh stock database before the app starts. */
   prepareStock?: (db: TestDatabase) => Promise<void>;
@@ -68,7 +64,7 @@ export interface TestAppOptions {
  * prepareStock does it.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const [stock, user] = await Promise.all([openTestDatabase('stock'), openTestDatabase('user')]);
+  const { stock, user } = await openTestDatabases();
   await options.prepareStock?.(stock);
   const redisUrl = options.redisUrl ?? testRedisUrl();
   const config = loadConfig({
@@ -86,8 +82,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const app = await createApp(config, {
     logger: options.logger ?? createLogger(config.logLevel),
-    stockTarget: targetOf(stock),
-    userTarget: options.userTarget ?? targetOf(user),
+    stockTarget: testTarget(stock),
+    userTarget: options.userTarget ?? testTarget(user),
   });
   const url = await app.listen();
   const testApp: TestApp = {

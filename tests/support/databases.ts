@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrator.js';
+import type { DatabaseTarget } from '../../src/db/database.js';
+import { EMBEDDED_SCHEMAS, embeddedPgliteOptions, SharedPglite } from '../../src/db/shared-pglite.js';
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from '../../src/db/sql-executor.js';
 import { migrationsDir, type DatabaseName } from '../../src/paths.js';
 import { pgliteTemplatePrefix, testDatabasePrefix } from './run-id.js';
@@ -14,9 +17,16 @@ export interface TestDatabase {
   readonly sql: SqlExecutor;
   /** The connection URL of a fresh database on the real server; absent on PGlite. */
   readonly url?: string;
-  /** The open in-memory instance on PGlite; absent on a real server. */
-  readonly pglite?: PGlite;
+  /** On PGlite: the in-memory instance holding this database as `schema` (both databases of a test share it). */
+  readonly pglite?: SharedPglite;
+  /** On PGlite: this database's schema in `pglite`. */
+  readonly schema?: string;
   close(): Promise<void>;
+}
+
+/** Where an app (or a second client) finds this test database. */
+export function testTarget(db: TestDatabase, poolMax = 4): DatabaseTarget {
+  return db.url ? { url: db.url, poolMax } : { pglite: db.pglite!, schema: db.schema! };
 }
 
 const URL_VARIABLES: Record<DatabaseName, string> = {
@@ -54,48 +64,88 @@ async function createServerDatabase(serverUrl: string, database: DatabaseName): 
 
 /**
  * A fresh, fully migrated database that no other test sees: a new database on
- * the real server when TEST_<NAME>_DATABASE_URL is set, else in-memory PGlite.
+ * the real server when TEST_<NAME>_DATABASE_URL is set, else a schema of a new in-memory PGlite.
  */
 export async function openTestDatabase(database: DatabaseName): Promise<TestDatabase> {
-  const serverUrl = testServerUrl(database);
-  let handle: TestDatabase;
-  if (serverUrl) {
-    handle = await createServerDatabase(serverUrl, database);
-  } else {
-    requireServer('postgres', false);
-    const pglite = await migratedPglite(database);
-    handle = { sql: createPgliteExecutor(pglite), pglite, close: () => pglite.close() };
-  }
-  await migrate(handle.sql, migrationsDir(database));
-  return handle;
+  return (await openTestDatabases([database]))[database]!;
 }
 
-/** A fingerprint of a database's migrations: a template made from other SQL is never reused. */
-async function migrationsFingerprint(database: DatabaseName): Promise<string> {
-  const dir = migrationsDir(database);
+/**
+ * Fresh stock and user databases, as the app runs them: on PGlite one instance (cloned from a migrated
+ * template) holds both as the schemas stock_data and user_data, closed when both are.
+ */
+export async function openTestDatabases<Name extends DatabaseName>(names: readonly Name[] = ['stock', 'user'] as Name[]): Promise<Record<Name, TestDatabase>> {
+  const opened = {} as Record<Name, TestDatabase>;
+  const onPglite = names.filter((name) => !testServerUrl(name));
+  const shared = onPglite.length > 0 ? (requireServer('postgres', false), new SharedPglite(await migratedPglite(), 'memory')) : undefined;
+  let open = onPglite.length;
+  const release = async () => {
+    open -= 1;
+    if (open === 0) await shared!.close();
+  };
+  await Promise.all(
+    names.map(async (name) => {
+      const serverUrl = testServerUrl(name);
+      let handle: TestDatabase;
+      if (serverUrl) {
+        handle = await createServerDatabase(serverUrl, name);
+      } else {
+        const view = shared!.view(EMBEDDED_SCHEMAS[name]);
+        let closed = false;
+        handle = { sql: createPgliteExecutor(view), pglite: shared, schema: view.schema, close: async () => (closed ? undefined : ((closed = true), release())) };
+      }
+      await migrate(handle.sql, migrationsDir(name));
+      opened[name] = handle;
+    }),
+  );
+  return opened;
+}
+
+/** A fingerprint of both databases' migrations: a template made from other SQL is never reused. */
+async function migrationsFingerprint(): Promise<string> {
   const hash = createHash('sha256');
-  for (const entry of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    hash.update(entry.name).update(await readFile(join(dir, entry.name, 'migration.sql')));
+  for (const database of ['stock', 'user'] as const) {
+    const dir = migrationsDir(database);
+    for (const entry of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      hash.update(database).update(entry.name).update(await readFile(join(dir, entry.name, 'migration.sql')));
+    }
   }
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * In-memory PGlite with the migrations applied. PGlite's own initdb takes ~1.5-5 s a database on these
- * 2 cores, and every test file opens two, so the first file of a run saves a migrated data directory
- * (a tarball in the temp dir, named for this run and the migrations) and the others load it (~0.5 s).
+ * The migrated template's tarball path: in-memory PGlite holding both databases migrated, as the schemas
+ * stock_data and user_data (the embedded default's layout), dumped to the temp dir under this run's name and
+ * the migrations' fingerprint. global-setup makes it once before any file runs (PGlite's initdb and the
+ * migrations cost several seconds of CPU on these 2 cores); a file that finds it missing makes it itself.
  * Removed by global-setup's teardown.
  */
-async function migratedPglite(database: DatabaseName): Promise<PGlite> {
-  const template = join(tmpdir(), `${pgliteTemplatePrefix()}${database}-${await migrationsFingerprint(database)}.tar`);
-  const saved = await readFile(template).catch(() => null);
-  if (saved) return PGlite.create({ loadDataDir: new Blob([saved]) });
-  const fresh = await PGlite.create();
-  await migrate(createPgliteExecutor(fresh), migrationsDir(database));
-  const dump = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
-  // Written aside and renamed, so a file opening at the same moment never reads half a tarball.
-  const partial = `${template}.${randomBytes(4).toString('hex')}.partial`;
-  await writeFile(partial, dump);
-  await rename(partial, template);
-  return fresh;
+export async function ensurePgliteTemplate(): Promise<string> {
+  const template = join(tmpdir(), `${pgliteTemplatePrefix()}${await migrationsFingerprint()}.tar`);
+  if (existsSync(template)) return template;
+  const fresh = await PGlite.create(embeddedPgliteOptions());
+  try {
+    const shared = new SharedPglite(fresh, 'memory');
+    for (const database of ['stock', 'user'] as const) {
+      const view = shared.view(EMBEDDED_SCHEMAS[database]);
+      await view.ensureSchema();
+      await migrate(createPgliteExecutor(view), migrationsDir(database));
+    }
+    // Back to PGlite's own search_path, as a loaded template starts.
+    await fresh.exec('RESET search_path');
+    const dump = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
+    // Written aside and renamed, so a file opening at the same moment never reads half a tarball.
+    const partial = `${template}.${randomBytes(4).toString('hex')}.partial`;
+    await writeFile(partial, dump);
+    await rename(partial, template);
+  } finally {
+    await fresh.close();
+  }
+  return template;
+}
+
+/** A new in-memory instance cloned from the template: one instance per file instead of two, and no migration runs. */
+async function migratedPglite(): Promise<PGlite> {
+  const saved = await readFile(await ensurePgliteTemplate());
+  return PGlite.create(embeddedPgliteOptions({ loadDataDir: new Blob([saved]) }));
 }

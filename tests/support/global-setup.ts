@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ensurePgliteTemplate } from './databases.js';
 import { pgliteTemplatePrefix, TEST_RUN_VARIABLE, testDatabasePrefix } from './run-id.js';
 
 /**
@@ -28,9 +29,11 @@ async function dropTestDatabases(): Promise<void> {
   }
 }
 
-export function setup(): void {
+export async function setup(): Promise<void> {
   // Forked test workers inherit the environment, so every file names its databases for this run.
   process.env[TEST_RUN_VARIABLE] ??= randomBytes(4).toString('hex');
+  // Once for the run, before the files start side by side (each would otherwise make its own until one is saved).
+  if (!process.env.TEST_STOCK_DATABASE_URL || !process.env.TEST_USER_DATABASE_URL) await ensurePgliteTemplate();
 }
 
 export async function teardown(): Promise<void> {

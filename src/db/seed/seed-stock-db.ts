@@ -1,8 +1,10 @@
 // Seeds the stock database: stocks, filter catalogue, predefined screeners,
-// daily candles and the latest sessions' hourly and minute candles. Idempotent (every insert is ON CONFLICT DO NOTHING); all rows
+// daily candles and the latest sessions' hourly and minute candles. Idempotent (every insert is ON CONFLICT DO NOTHING; candles
+// into an empty stock_price go by COPY); all rows
 // go in one transaction. Parameters are plain JS arrays of strings so the same
 // SQL works on node-postgres and PGlite.
 
+import { copyField } from '../copy-text.js';
 import { ensureStockPricePartitions } from '../partitions.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import {
@@ -198,6 +200,20 @@ async function insertCandleChunk(tx: SqlExecutor, interval: SeedInterval, c: Can
   );
 }
 
+const COPY_COLUMNS = ['symbol', 'interval', 'ts', 'open', 'high', 'low', 'close', 'adj_close', 'volume', 'source'] as const;
+
+/** A chunk into an empty stock_price: COPY, no conflict to check (the seed's rows are unique by construction). */
+async function copyCandleChunk(tx: SqlExecutor, interval: SeedInterval, c: CandleColumns): Promise<number> {
+  if (c.symbol.length === 0) return 0;
+  let text = '';
+  for (let i = 0; i < c.symbol.length; i++) {
+    // Symbols are [A-Z0-9.=^-] and the numbers are digits: nothing to escape but a missing adj_close.
+    text += `${copyField(c.symbol[i]!)}\t${interval}\t${c.ts[i]}\t${c.open[i]}\t${c.high[i]}\t${c.low[i]}\t${c.close[i]}\t${c.adjClose[i] ?? '\\N'}\t${c.volume[i]}\tseed\n`;
+  }
+  await tx.copyFrom('stock_price', COPY_COLUMNS, text);
+  return c.symbol.length;
+}
+
 async function insertCandles(
   tx: SqlExecutor,
   stocks: readonly SeedStock[],
@@ -205,10 +221,14 @@ async function insertCandles(
   to: Date,
   sessions: IntradaySeedSessions,
 ): Promise<{ daily: number; intraday: number }> {
+  // The first seed of a fresh database (every first start) loads candles with COPY; a later run on
+  // existing rows keeps the idempotent INSERT ... ON CONFLICT DO NOTHING.
+  const [row] = await tx.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM stock_price) AS empty');
+  const write = row?.empty ? copyCandleChunk : insertCandleChunk;
   const inserted: Record<SeedInterval, number> = { DAY: 0, HOUR: 0, MINUTE: 0 };
   const chunks: Record<SeedInterval, CandleColumns> = { DAY: emptyColumns(), HOUR: emptyColumns(), MINUTE: emptyColumns() };
   const flush = async (interval: SeedInterval) => {
-    inserted[interval] += await insertCandleChunk(tx, interval, chunks[interval]);
+    inserted[interval] += await write(tx, interval, chunks[interval]);
     chunks[interval] = emptyColumns();
   };
   for (const stock of stocks) {

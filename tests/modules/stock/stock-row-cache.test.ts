@@ -5,6 +5,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
 import { announceStocksChanged } from '../../../src/modules/stock/stock-row-cache.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { testTarget } from '../../support/databases.js';
 import { testRedisUrl } from '../../support/servers.js';
 
 const MARKET = readFileSync(new URL('./fixtures/market.sql', import.meta.url), 'utf8');
@@ -52,7 +53,7 @@ describe("the process's stock row cache", () => {
 
 describe.skipIf(!redisUrl)('two API processes on one Redis (needs a real Redis: set TEST_REDIS_URL)', () => {
   it('drop a row in both when one announces the change', async () => {
-    const target = (db: typeof t.stock) => (db.url ? { url: db.url, poolMax: 2 } : { pglite: db.pglite! });
+    const target = (db: typeof t.stock) => testTarget(db, 2);
     const config = loadConfig({
       NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SEED_ON_START: 'false', JOBS_ENABLED: 'false',
       REDIS_URL: t.app.config.redisUrl!, REDIS_KEY_PREFIX: t.app.config.redisKeyPrefix,
