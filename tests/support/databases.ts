@@ -71,6 +71,21 @@ export async function openTestDatabase(database: DatabaseName): Promise<TestData
 }
 
 /**
+ * A fresh database with no migration applied (a test migrates it step by step): a new database on the real
+ * server, else the `database`'s schema of a new in-memory PGlite of its own (initialised from scratch, not
+ * cloned from the migrated template, so it costs PGlite's initdb: use it sparingly).
+ */
+export async function openBareTestDatabase(database: DatabaseName): Promise<TestDatabase> {
+  const serverUrl = testServerUrl(database);
+  if (serverUrl) return createServerDatabase(serverUrl, database);
+  requireServer('postgres', false);
+  const shared = new SharedPglite(await PGlite.create(embeddedPgliteOptions()), 'memory');
+  const view = shared.view(EMBEDDED_SCHEMAS[database]);
+  await view.ensureSchema();
+  return { sql: createPgliteExecutor(view), pglite: shared, schema: view.schema, close: () => shared.close() };
+}
+
+/**
  * Fresh stock and user databases, as the app runs them: on PGlite one instance (cloned from a migrated
  * template) holds both as the schemas stock_data and user_data, closed when both are.
  */

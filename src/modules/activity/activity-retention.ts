@@ -12,19 +12,22 @@ const RETENTION_KEY: Record<ActivityTable, keyof ActivityConfig['retentionDays']
   user_action_logs: 'userAction',
 };
 
-/** Monthly partitions of every activity table from last month to two months ahead; returns how many were created. */
+/**
+ * Monthly partitions of every activity table and of trading_events from last month to two months ahead;
+ * returns how many were created. trading_events lives in the user database's own schema (unqualified: the
+ * embedded instance names that schema user_data), the activity tables in "activity".
+ */
 export async function ensureActivityPartitions(sql: SqlExecutor, now = new Date()): Promise<number> {
+  const from = new Date(now.getTime() - MONTH_MS).toISOString();
+  const to = new Date(now.getTime() + 2 * MONTH_MS).toISOString();
   let created = 0;
   for (const table of ACTIVITY_TABLES) {
     // One short transaction per table: the function locks the parent while it attaches.
-    const [row] = await sql.query<{ created: number }>('SELECT activity.ensure_partitions($1, $2::timestamptz, $3::timestamptz) AS created', [
-      table,
-      new Date(now.getTime() - MONTH_MS).toISOString(),
-      new Date(now.getTime() + 2 * MONTH_MS).toISOString(),
-    ]);
+    const [row] = await sql.query<{ created: number }>('SELECT activity.ensure_partitions($1, $2::timestamptz, $3::timestamptz) AS created', [table, from, to]);
     created += Number(row?.created ?? 0);
   }
-  return created;
+  const [row] = await sql.query<{ created: number }>('SELECT ensure_trading_events_partitions($1::timestamptz, $2::timestamptz) AS created', [from, to]);
+  return created + Number(row?.created ?? 0);
 }
 
 export interface RetentionReport {
@@ -44,7 +47,8 @@ function partitionEnd(table: string, name: string): Date | null {
  * Drops every monthly partition whose whole month is older than its table's
  * retention (so rows live at least that many days, at most a month longer)
  * and deletes expired rows from the default partitions. trading_events is
- * not an activity table and is never touched.
+ * partitioned the same way but kept forever: it is not in ACTIVITY_TABLES,
+ * and the partition names matched here start with an activity table's name.
  */
 export async function dropExpiredActivity(sql: SqlExecutor, retentionDays: ActivityConfig['retentionDays'], now = new Date()): Promise<RetentionReport> {
   const report: RetentionReport = { dropped: [], deletedFromDefault: 0 };

@@ -136,9 +136,10 @@ describe('activity partitions and retention', () => {
       )
     ).map((row) => row.name);
 
-  it('are created a month back and two months ahead, once', async () => {
+  it('are created a month back and two months ahead, once, for trading_events too', async () => {
     const now = new Date('2031-05-20T12:00:00Z');
-    expect(await ensureActivityPartitions(db.sql, now)).toBe(16);
+    // Four months of each of the four activity tables and of trading_events.
+    expect(await ensureActivityPartitions(db.sql, now)).toBe(20);
     expect(await ensureActivityPartitions(db.sql, now)).toBe(0);
     const names = await partitions('error_logs');
     for (const month of ['2031m04', '2031m05', '2031m06', '2031m07']) expect(names).toContain(`error_logs_y${month}`);
