@@ -62,7 +62,7 @@ import { activityJobs } from './jobs/activity-jobs.js';
 import type { ResponseCache } from './cache/response-cache.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import { CatalogueCache } from './modules/screener/catalogue-cache.js';
-import { cachedReads, openResponseCache } from './composition/cached-reads.js';
+import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
 
 export interface App {
@@ -288,7 +288,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Whole answers of public queries, answered before Apollo (src/http/graphql-handler.ts; Caching in the README).
     const responseCache = await openResponseCache(config, realtime.bus, realtime.cache);
     if (responseCache) cleanups.push(() => responseCache.close());
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards, responseCache ? cachedReads(responseCache, auth, rateLimits, config, observability.operations) : undefined);
+    const handleGraphQL = createGraphQLHandler(
+      apollo,
+      contextFor,
+      config.guards,
+      responseCache ? cachedReads(responseCache, auth, rateLimits, config, observability.operations) : undefined,
+      observeRefusals(observability.operations),
+    );
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
