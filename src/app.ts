@@ -57,6 +57,8 @@ import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
 import { ActivityLog } from './modules/activity/activity-log.js';
 import { activityPlugin, recordUnexpectedErrors } from './modules/activity/activity-plugin.js';
+import { activityWebSocketObserver } from './modules/activity/activity-websocket.js';
+import { combineWebSocketObservers } from './observability/websocket-observer.js';
 import { ensureActivityPartitions } from './modules/activity/activity-retention.js';
 import { activityJobs } from './jobs/activity-jobs.js';
 import type { ResponseCache } from './cache/response-cache.js';
@@ -355,7 +357,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       guards: config.guards,
       rules: guardRuleSet,
       limits: config.websocket,
-      observer: observability.websocket,
+      // Websocket operations never run Apollo's plugins: the activity log hears of their mutations here.
+      observer: combineWebSocketObservers(observability.websocket, activityWebSocketObserver(activity)),
     });
 
     let closing: Promise<void> | undefined;

@@ -1,10 +1,13 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
 import type { OperationObserver, OperationType } from './operations.js';
 
 /** What the graphql-ws server tells about its sockets and operations (src/realtime/graphql-ws-server.ts). */
 export interface WebSocketObserver {
-  connected(socket: object, ip: string): void;
+  /** `request` is the socket's upgrade request (its user agent, headers). */
+  connected(socket: object, ip: string, request: IncomingMessage): void;
   disconnected(socket: object, code: number, reason: string): void;
   /** An operation passed every check and starts now. */
   started(socket: object, operation: StartedOperation): void;
@@ -23,6 +26,10 @@ export interface StartedOperation {
   operationType?: OperationType;
   /** The root field of a subscription (the active-subscriptions gauge's label). */
   field?: string;
+  /** Every root field selected (a user action's name). */
+  rootFields?: readonly string[];
+  /** The operation's context: its viewer, and the account a sign-in mutation signed in once it has run. */
+  context?: RequestContext;
   cost?: number;
   userId?: string | null;
 }
@@ -101,5 +108,17 @@ export function createWebSocketObserver(logger: Logger, metrics: Metrics, operat
     slowConsumer() {
       metrics.slowConsumerDisconnects.inc();
     },
+  };
+}
+
+/** One observer that tells each of `observers` everything, in order (metrics and log lines, the activity log, …). */
+export function combineWebSocketObservers(...observers: Partial<WebSocketObserver>[]): WebSocketObserver {
+  return {
+    connected: (socket, ip, request) => observers.forEach((o) => o.connected?.(socket, ip, request)),
+    disconnected: (socket, code, reason) => observers.forEach((o) => o.disconnected?.(socket, code, reason)),
+    started: (socket, operation) => observers.forEach((o) => o.started?.(socket, operation)),
+    finished: (socket, id, errors) => observers.forEach((o) => o.finished?.(socket, id, errors)),
+    completed: (socket, id) => observers.forEach((o) => o.completed?.(socket, id)),
+    slowConsumer: (socket) => observers.forEach((o) => o.slowConsumer?.(socket)),
   };
 }

@@ -99,6 +99,7 @@ function describeOperation(document: DocumentNode, operationName: string | null 
   return {
     operationName: operation?.name?.value,
     operationType: operation?.operation,
+    rootFields: (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === 'Field' ? [selection.name.value] : [])),
     field: operation?.operation === 'subscription' && root?.kind === 'Field' ? root.name.value : undefined,
   };
 }
@@ -142,7 +143,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     const ip = clientIp(req);
     const extra: ConnectionExtra = { ip, release: [] };
     extras.set(socket, extra);
-    options.observer?.connected(socket, ip);
+    options.observer?.connected(socket, ip, req);
     socket.once('close', (code, reason) => {
       extra.release.splice(0).forEach((release) => release());
       options.observer?.disconnected(socket, code, reason.toString());
@@ -257,7 +258,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           cost: checked.cost,
           connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
         };
-        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, ...describeOperation(checked.document, payload.operationName) });
+        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: contextValue, ...describeOperation(checked.document, payload.operationName) });
         channels.set(contextValue, directChannel(ctx.extra.socket, id));
         return {
           schema: options.schema,
