@@ -17,7 +17,16 @@ export interface WebSocketObserver {
   completed(socket: object, id: string): void;
   /** A socket is being closed for not reading (the server logs the line itself). */
   slowConsumer(socket: object): void;
+  /** A subscription event was not delivered to this socket. */
+  eventDropped(socket: object, reason: DroppedEventReason): void;
 }
+
+/**
+ * Why an event was not delivered: `queue_full` (dropped from a subscription's queue, oldest first, for a consumer
+ * 1000 events behind), `socket_buffer_full` (more than WS_MAX_BUFFERED_BYTES unsent: the socket is being closed),
+ * `socket_closed` (the socket is closing or closed; a slow consumer's remaining events land here).
+ */
+export type DroppedEventReason = 'queue_full' | 'socket_buffer_full' | 'socket_closed';
 
 export interface StartedOperation {
   id: string;
@@ -108,6 +117,9 @@ export function createWebSocketObserver(logger: Logger, metrics: Metrics, operat
     slowConsumer() {
       metrics.slowConsumerDisconnects.inc();
     },
+    eventDropped(_socket, reason) {
+      metrics.eventsDropped.inc({ reason });
+    },
   };
 }
 
@@ -120,5 +132,6 @@ export function combineWebSocketObservers(...observers: Partial<WebSocketObserve
     finished: (socket, id, errors) => observers.forEach((o) => o.finished?.(socket, id, errors)),
     completed: (socket, id) => observers.forEach((o) => o.completed?.(socket, id)),
     slowConsumer: (socket) => observers.forEach((o) => o.slowConsumer?.(socket)),
+    eventDropped: (socket, reason) => observers.forEach((o) => o.eventDropped?.(socket, reason)),
   };
 }

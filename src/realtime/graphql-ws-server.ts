@@ -184,9 +184,13 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     return {
       id,
       send(frame) {
-        if (socket.readyState !== socket.OPEN) return true;
+        if (socket.readyState !== socket.OPEN) {
+          options.observer?.eventDropped(socket, 'socket_closed');
+          return true;
+        }
         if (socket.bufferedAmount > limits.maxBufferedBytes) {
           closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          options.observer?.eventDropped(socket, 'socket_buffer_full');
           return true;
         }
         socket.send(frame);
@@ -256,7 +260,10 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         const contextValue: RequestContext = {
           ...options.createContext(auth, `ws-${++operations}-${id}`, extra?.ip ?? 'unknown'),
           cost: checked.cost,
-          connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
+          connection: {
+            closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind'),
+            eventDropped: () => options.observer?.eventDropped(ctx.extra.socket, 'queue_full'),
+          },
         };
         options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: contextValue, ...describeOperation(checked.document, payload.operationName) });
         channels.set(contextValue, directChannel(ctx.extra.socket, id));
@@ -279,7 +286,10 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       onComplete: (ctx, id) => options.observer?.completed(ctx.extra.socket, id),
       onNext(ctx, _id, _payload, args, result) {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          options.observer?.eventDropped(socket, 'socket_buffer_full');
+        } else if (socket.readyState !== socket.OPEN) options.observer?.eventDropped(socket, 'socket_closed');
         if (!result.errors) return undefined;
         const context = args.contextValue as RequestContext;
         options.onExecutionErrors?.(result.errors, context, getOperationAST(args.document, args.operationName)?.operation);
