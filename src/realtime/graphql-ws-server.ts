@@ -160,6 +160,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       socket.close(AppCloseCode.TooManyMessages, `More than ${limits.messageRatePerSecond} messages per second`);
     });
   });
+  /** Contexts of operations answered with one result (queries, mutations, a refused subscription) rather than a stream. */
+  const singleResults = new WeakSet<object>();
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let operations = 0;
 
@@ -275,27 +277,35 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           contextValue,
         };
       },
-      onOperation(ctx, id, _payload, args, result) {
-        if (!(Symbol.asyncIterator in result)) options.observer?.finished(ctx.extra.socket, id, (result as ExecutionResult).errors);
+      onOperation(_ctx, _id, _payload, args, result) {
+        if (Symbol.asyncIterator in result) return undefined;
+        // Its one result goes through onNext, which tells the observer once the errors are formatted.
+        singleResults.add(args.contextValue as object);
         const operation = getOperationAST(args.document, args.operationName);
-        if (operation?.operation === 'subscription' || Symbol.asyncIterator in result) return undefined;
+        if (operation?.operation === 'subscription') return undefined;
         const cost = (args.contextValue as RequestContext).cost;
         const single = result as ExecutionResult;
         return { ...single, extensions: { ...single.extensions, cost } };
       },
       onComplete: (ctx, id) => options.observer?.completed(ctx.extra.socket, id),
-      onNext(ctx, _id, _payload, args, result) {
+      onNext(ctx, id, _payload, args, result) {
         const socket = ctx.extra.socket;
+        const context = args.contextValue as RequestContext;
+        const single = singleResults.has(context);
         if (socket.bufferedAmount > limits.maxBufferedBytes) {
           closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
-          options.observer?.eventDropped(socket, 'socket_buffer_full');
-        } else if (socket.readyState !== socket.OPEN) options.observer?.eventDropped(socket, 'socket_closed');
-        if (!result.errors) return undefined;
-        const context = args.contextValue as RequestContext;
+          if (!single) options.observer?.eventDropped(socket, 'socket_buffer_full');
+        } else if (!single && socket.readyState !== socket.OPEN) options.observer?.eventDropped(socket, 'socket_closed');
+        if (!result.errors) {
+          if (single) options.observer?.finished(socket, id, undefined);
+          return undefined;
+        }
         options.onExecutionErrors?.(result.errors, context, getOperationAST(args.document, args.operationName)?.operation);
         const requestId = context.requestId;
         // In the operation's log scope: the "unexpected error" line formatError writes names the request.
         const errors = runInRequestScope({ requestId }, () => format(result.errors!));
+        // The codes the client gets (a database outage is SERVICE_UNAVAILABLE, not the raw error's missing code).
+        if (single) options.observer?.finished(socket, id, errors);
         return { ...result, errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.
