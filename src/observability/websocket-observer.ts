@@ -9,7 +9,7 @@ export interface WebSocketObserver {
   /** `request` is the socket's upgrade request (its user agent, headers). */
   connected(socket: object, ip: string, request: IncomingMessage): void;
   disconnected(socket: object, code: number, reason: string): void;
-  /** An operation passed every check and starts now. */
+  /** An operation passed every check and starts now; or a query or mutation its budget refused (finished follows). */
   started(socket: object, operation: StartedOperation): void;
   /** A query or mutation answered, or an operation refused (errors only). */
   finished(socket: object, id: string, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void;

@@ -257,17 +257,26 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         }
         const checked = validateOperation(options.schema, rules, guards, payload);
         if (!('document' in checked)) return [...checked];
+        const requestId = `ws-${++operations}-${id}`;
+        const described = describeOperation(checked.document, payload.operationName);
         const refused = await options.beforeOperation?.({ viewer: auth.viewer, ip: extra?.ip ?? 'unknown', cost: checked.cost });
-        if (refused) return [refused];
+        if (refused) {
+          // Refused by its budget after it was understood: a query or mutation is observed as over HTTP (a user
+          // action with status RATE_LIMITED); onError's finished follows. A subscription never started.
+          if (described.operationType !== 'subscription') {
+            options.observer?.started(ctx.extra.socket, { id, requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: { ...auth, requestId }, ...described });
+          }
+          return [refused];
+        }
         const contextValue: RequestContext = {
-          ...options.createContext(auth, `ws-${++operations}-${id}`, extra?.ip ?? 'unknown'),
+          ...options.createContext(auth, requestId, extra?.ip ?? 'unknown'),
           cost: checked.cost,
           connection: {
             closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind'),
             eventDropped: () => options.observer?.eventDropped(ctx.extra.socket, 'queue_full'),
           },
         };
-        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: contextValue, ...describeOperation(checked.document, payload.operationName) });
+        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: contextValue, ...described });
         channels.set(contextValue, directChannel(ctx.extra.socket, id));
         return {
           schema: options.schema,

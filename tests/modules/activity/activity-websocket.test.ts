@@ -82,6 +82,32 @@ describe('mutations over the websocket', () => {
   });
 });
 
+describe('a mutation over the websocket refused by its budget', () => {
+  it('is recorded with RATE_LIMITED as its status, as over HTTP', async () => {
+    const limited = await startTestApp({ env: { RATE_LIMITS: 'on', RATE_LIMIT_ANONYMOUS_PER_HOUR: '50', RATE_LIMIT_FREE_PER_HOUR: '3', RATE_LIMIT_AVERAGE_COST: '1' } });
+    try {
+      const carol = await signUp(limited, 'carol');
+      const ws = createClient({ url: limited.url.replace('http', 'ws'), webSocketImpl: BrowserLikeSocket, connectionParams: carol.headers, retryAttempts: 0, lazy: true });
+      const codes: unknown[] = [];
+      try {
+        for (let n = 0; n < 10 && !codes.includes('RATE_LIMITED'); n += 1) {
+          const result = await execute(ws, CREATE_KEY, { name: `k${n}` }).catch((errors: { extensions?: Record<string, unknown> }[]) => ({ errors }));
+          codes.push(result.errors?.[0]?.extensions?.code ?? 'OK');
+        }
+      } finally {
+        await ws.dispose();
+      }
+      expect(codes.at(-1)).toBe('RATE_LIMITED');
+      await limited.app.activity.writer!.flush();
+      const rows = await limited.user.sql.query<Record<string, any>>(`SELECT status, user_id, method, correlation_id FROM activity.user_action_logs WHERE action = 'createApiKey' ORDER BY id`);
+      expect(rows.map((row) => row.status)).toEqual(codes);
+      expect(rows.at(-1)).toMatchObject({ status: 'RATE_LIMITED', user_id: carol.accountId, method: 'WS', correlation_id: expect.stringMatching(/^ws-/) });
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
+});
+
 describe('an unexpected error', () => {
   async function withApiKeysHidden<T>(run: () => Promise<T>): Promise<T> {
     await t.user.sql.exec('ALTER TABLE api_key RENAME TO api_key_hidden');
