@@ -57,12 +57,14 @@ import { StockRowCache } from './modules/stock/stock-row-cache.js';
 import { withDefaultTimeouts } from './db/targets.js';
 import { ActivityLog } from './modules/activity/activity-log.js';
 import { activityPlugin, recordUnexpectedErrors } from './modules/activity/activity-plugin.js';
+import { activityWebSocketObserver } from './modules/activity/activity-websocket.js';
+import { combineWebSocketObservers } from './observability/websocket-observer.js';
 import { ensureActivityPartitions } from './modules/activity/activity-retention.js';
 import { activityJobs } from './jobs/activity-jobs.js';
 import type { ResponseCache } from './cache/response-cache.js';
 import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import { CatalogueCache } from './modules/screener/catalogue-cache.js';
-import { cachedReads, openResponseCache } from './composition/cached-reads.js';
+import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
 
 export interface App {
@@ -288,7 +290,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Whole answers of public queries, answered before Apollo (src/http/graphql-handler.ts; Caching in the README).
     const responseCache = await openResponseCache(config, realtime.bus, realtime.cache);
     if (responseCache) cleanups.push(() => responseCache.close());
-    const handleGraphQL = createGraphQLHandler(apollo, contextFor, config.guards, responseCache ? cachedReads(responseCache, auth, rateLimits, config, observability.operations) : undefined);
+    const handleGraphQL = createGraphQLHandler(
+      apollo,
+      contextFor,
+      config.guards,
+      responseCache ? cachedReads(responseCache, auth, rateLimits, config, observability.operations) : undefined,
+      observeRefusals(observability.operations),
+    );
 
     const cors = parseCorsOrigins(config.corsOrigins);
     const handlePlayground = config.playgroundEnabled ? createPlaygroundHandler() : undefined;
@@ -349,7 +357,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       guards: config.guards,
       rules: guardRuleSet,
       limits: config.websocket,
-      observer: observability.websocket,
+      // Websocket operations never run Apollo's plugins: the activity log hears of their mutations here.
+      observer: combineWebSocketObservers(observability.websocket, activityWebSocketObserver(activity)),
     });
 
     let closing: Promise<void> | undefined;

@@ -80,7 +80,7 @@ export function createLogger(level: string, destination: DestinationStream = pin
       },
       hooks: {
         logMethod(args, method, levelNumber) {
-          if (taps.size > 0 && levelNumber >= WARN) {
+          if (taps.size > 0 && levelNumber >= WARN && !isStdoutOnly(args[0])) {
             const record = toRecord(args, levelNumber, this.bindings());
             // A failing sink must never break the caller's log line.
             for (const tap of taps) {
@@ -99,6 +99,22 @@ export function createLogger(level: string, destination: DestinationStream = pin
   );
   Object.defineProperty(logger, TAPS, { value: taps });
   return logger;
+}
+
+const STDOUT_ONLY = Symbol.for('marketgraph.stdoutOnly');
+
+/**
+ * Marks a line's fields as already recorded elsewhere: it still goes to stdout, but no tap gets it. The masked
+ * "unexpected error" and the failed operation's line are kept in error_logs (with the stack) by the activity log;
+ * as system_logs rows too, one error showed three times in systemActivity. A symbol key: pino never writes it.
+ */
+export function stdoutOnly<T extends object>(fields: T): T {
+  Object.defineProperty(fields, STDOUT_ONLY, { value: true });
+  return fields;
+}
+
+function isStdoutOnly(fields: unknown): boolean {
+  return typeof fields === 'object' && fields !== null && (fields as Record<symbol, unknown>)[STDOUT_ONLY] === true;
 }
 
 /**

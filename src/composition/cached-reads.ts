@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Cache } from '../cache/cache.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import type { Config } from '../config.js';
-import type { CachedReads } from '../http/graphql-handler.js';
+import type { CachedReads, RefusalObserver } from '../http/graphql-handler.js';
 import { clientIp } from '../http/client-ip.js';
 import { credentialsFromHeaders, type AuthService } from '../modules/auth/auth.service.js';
 import { CATALOGUE_CHANGED_TOPIC } from '../modules/screener/catalogue-cache.js';
@@ -65,5 +65,26 @@ export function cachedReads(responseCache: ResponseCache, auth: AuthService, rat
         cached: true,
       });
     },
+  };
+}
+
+/**
+ * The operation record of a request the handler refused before Apollo: the document never parsed, so its name and
+ * type are unknown (the `(anonymous)` and `unknown` labels, as for a parse failure), and nobody was signed in for it.
+ */
+export function observeRefusals(operations: OperationObserver): RefusalObserver {
+  return (req, errorCodes, startedAt) => {
+    const scope = requestScopeOf(req);
+    operations.observeOperation({
+      transport: 'http',
+      requestId: scope.requestId,
+      operationName: null,
+      operationType: null,
+      durationMs: performance.now() - startedAt,
+      clientName: headerOf(req, 'apollographql-client-name'),
+      clientVersion: headerOf(req, 'apollographql-client-version'),
+      errorCodes,
+      traceId: scope.traceId,
+    });
   };
 }

@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isConnectionFailure } from '../db/unavailable.js';
-import type { Logger } from '../log.js';
+import { stdoutOnly, type Logger } from '../log.js';
 
 /** Codes whose messages are meant for clients; anything else is masked. */
 export const CLIENT_CODES = new Set([
@@ -53,7 +53,8 @@ export function formatError(logger: Logger) {
       logger.warn({ err: original, path: formatted.path }, 'database unavailable while resolving');
       return replaced('SERVICE_UNAVAILABLE', 'A database is unavailable; try again shortly');
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+    // Stdout only: the activity log keeps this error in error_logs with its stack (recordUnexpectedErrors).
+    logger.error(stdoutOnly({ err: original, path: formatted.path }), 'unexpected error while resolving');
     return replaced('INTERNAL_SERVER_ERROR', 'Internal server error');
   };
 }

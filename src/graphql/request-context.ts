@@ -10,8 +10,11 @@ export interface RequestContext extends AuthState {
   requestId: string;
   /** The caller's address (X-Forwarded-For only from TRUSTED_PROXIES); rate limits and login throttling key on it. */
   clientIp?: string;
-  /** Present on websocket operations: lets a subscription close a client that stopped reading. */
-  connection?: { closeSlowConsumer(): void };
+  /**
+   * Present on websocket operations: lets a subscription close a client that stopped reading, and count each event
+   * it dropped from its queue for it (pass both to eventStream as onOverflow and onDrop).
+   */
+  connection?: { closeSlowConsumer(): void; eventDropped(): void };
   /** The operation's estimated cost (src/graphql/guards/cost.ts), set before it runs; the rate limiter weighs by it. */
   cost?: { requested: number; limit: number };
   /** Set by register, login and refreshToken: the account that signed in (the viewer is still null then). */

@@ -5,6 +5,7 @@ import { checkDocumentText, type GuardLimits } from '../graphql/guards/index.js'
 import type { RequestContext } from '../graphql/request-context.js';
 import type { AuthState } from '../graphql/auth.js';
 import { ResponseCache, type CachedResponse, type ResponseCacheSlot } from '../cache/response-cache.js';
+import { requestScopeOf } from '../observability/request-id.js';
 
 /** Bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -57,9 +58,9 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
-function sendError(res: ServerResponse, status: number, message: string): void {
+function sendError(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId: requestScopeOf(req).requestId } }] }));
 }
 
 function prefersGraphQLResponse(accept: string | undefined): boolean {
@@ -67,12 +68,19 @@ function prefersGraphQLResponse(accept: string | undefined): boolean {
 }
 
 /** A guard's refusal, in the media type the client asked for, without Apollo ever parsing the document. */
-function sendGuardError(res: ServerResponse, accept: string | undefined, error: GraphQLError): void {
-  const modern = prefersGraphQLResponse(accept);
+function sendGuardError(req: IncomingMessage, res: ServerResponse, error: GraphQLError): void {
+  const modern = prefersGraphQLResponse(req.headers.accept);
   res.writeHead(modern ? 400 : 200, { 'content-type': `${modern ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8` });
   const { message, extensions } = error.toJSON();
-  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { ...extensions, requestId: requestScopeOf(req).requestId } }] }));
 }
+
+/**
+ * Told of each request answered with an error before Apollo (body too large, not JSON, batched, variables too large,
+ * a document the text guard refuses): Apollo's plugins never see those, so this writes their operation log line and
+ * metrics instead. `errorCodes` are the codes the client received.
+ */
+export type RefusalObserver = (req: IncomingMessage, errorCodes: readonly string[], startedAt: number) => void;
 
 /** The query text and variables of a single request, wherever they were sent. */
 function documentOf(body: unknown, url: URL): { query?: unknown; variables?: unknown } {
@@ -130,20 +138,25 @@ export function createGraphQLHandler<TContext extends RequestContext>(
   contextFor: (req: IncomingMessage, auth?: AuthState) => Promise<TContext>,
   limits: Pick<GuardLimits, 'maxDocumentChars' | 'maxTokens'>,
   reads?: CachedReads,
+  observeRefusal?: RefusalObserver,
 ) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const startedAt = performance.now();
+    const refuse = (status: number, message: string) => {
+      sendError(req, res, status, message);
+      observeRefusal?.(req, ['BAD_REQUEST'], startedAt);
+    };
     let body: unknown;
     try {
       body = parseBody(await readBody(req), req.headers['content-type']);
     } catch (error) {
-      if (error instanceof HttpError) return sendError(res, error.status, error.message);
+      if (error instanceof HttpError) return refuse(error.status, error.message);
       throw error;
     }
-    if (Array.isArray(body)) return sendError(res, 400, 'Batched requests are not supported: send one operation per request');
+    if (Array.isArray(body)) return refuse(400, 'Batched requests are not supported: send one operation per request');
     const { query, variables } = documentOf(body, url);
     if (variables !== undefined && (typeof variables === 'string' ? variables : JSON.stringify(variables)).length > MAX_VARIABLES_CHARS) {
-      return sendError(res, 413, `Variables are larger than ${MAX_VARIABLES_CHARS} characters`);
+      return refuse(413, `Variables are larger than ${MAX_VARIABLES_CHARS} characters`);
     }
     let slot: ResponseCacheSlot | undefined;
     let auth: AuthState | undefined;
@@ -178,7 +191,10 @@ export function createGraphQLHandler<TContext extends RequestContext>(
     }
     if (typeof query === 'string') {
       const refused = checkDocumentText(query, limits);
-      if (refused) return sendGuardError(res, req.headers.accept, refused);
+      if (refused) {
+        sendGuardError(req, res, refused);
+        return observeRefusal?.(req, [String(refused.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED')], startedAt);
+      }
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {

@@ -61,6 +61,7 @@ export class Metrics {
   readonly eventsPublished: Counter<'topic'>;
   readonly eventsDelivered: Counter<'topic'>;
   readonly slowConsumerDisconnects: Counter;
+  readonly eventsDropped: Counter<'reason'>;
   readonly jobRuns: Counter<'job' | 'outcome'>;
   readonly jobDuration: Histogram<'job' | 'outcome'>;
   readonly cacheRequests: Counter<'cache' | 'result'>;
@@ -93,6 +94,12 @@ export class Metrics {
     this.slowConsumerDisconnects = new Counter({
       name: 'marketgraph_slow_consumer_disconnects_total',
       help: 'Websockets closed because they stopped reading (their queued events were dropped)',
+      registers,
+    });
+    this.eventsDropped = new Counter({
+      name: 'marketgraph_events_dropped_total',
+      help: 'Subscription events not delivered: queue_full (a subscription 1000 events behind), socket_buffer_full, socket_closed',
+      labelNames: ['reason'],
       registers,
     });
     this.jobRuns = new Counter({ name: 'marketgraph_job_runs_total', help: 'Scheduled job ticks by outcome (ran, failed, still-running, locked-elsewhere)', labelNames: ['job', 'outcome'], registers });

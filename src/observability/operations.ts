@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../log.js';
+import { stdoutOnly, type Logger } from '../log.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { currentRequestScope } from './request-id.js';
 import type { Metrics } from './metrics.js';
@@ -63,7 +63,8 @@ export class OperationObserver {
       ...(errorCodes.length > 0 ? { errorCodes } : {}),
     };
     const unexpected = errorCodes.some((code) => code === 'INTERNAL_SERVER_ERROR');
-    if (unexpected) this.logger.error(line, 'graphql operation failed');
+    // Stdout only: the error itself is the activity log's error_logs row; a system_logs row would repeat it.
+    if (unexpected) this.logger.error(stdoutOnly(line), 'graphql operation failed');
     else this.logger.info(line, 'graphql operation');
   }
 }

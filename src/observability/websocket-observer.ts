@@ -1,12 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestContext } from '../graphql/request-context.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
 import type { OperationObserver, OperationType } from './operations.js';
 
 /** What the graphql-ws server tells about its sockets and operations (src/realtime/graphql-ws-server.ts). */
 export interface WebSocketObserver {
-  connected(socket: object, ip: string): void;
+  /** `request` is the socket's upgrade request (its user agent, headers). */
+  connected(socket: object, ip: string, request: IncomingMessage): void;
   disconnected(socket: object, code: number, reason: string): void;
-  /** An operation passed every check and starts now. */
+  /** An operation passed every check and starts now; or a query or mutation its budget refused (finished follows). */
   started(socket: object, operation: StartedOperation): void;
   /** A query or mutation answered, or an operation refused (errors only). */
   finished(socket: object, id: string, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void;
@@ -14,7 +17,16 @@ export interface WebSocketObserver {
   completed(socket: object, id: string): void;
   /** A socket is being closed for not reading (the server logs the line itself). */
   slowConsumer(socket: object): void;
+  /** A subscription event was not delivered to this socket. */
+  eventDropped(socket: object, reason: DroppedEventReason): void;
 }
+
+/**
+ * Why an event was not delivered: `queue_full` (dropped from a subscription's queue, oldest first, for a consumer
+ * 1000 events behind), `socket_buffer_full` (more than WS_MAX_BUFFERED_BYTES unsent: the socket is being closed),
+ * `socket_closed` (the socket is closing or closed; a slow consumer's remaining events land here).
+ */
+export type DroppedEventReason = 'queue_full' | 'socket_buffer_full' | 'socket_closed';
 
 export interface StartedOperation {
   id: string;
@@ -23,6 +35,10 @@ export interface StartedOperation {
   operationType?: OperationType;
   /** The root field of a subscription (the active-subscriptions gauge's label). */
   field?: string;
+  /** Every root field selected (a user action's name). */
+  rootFields?: readonly string[];
+  /** The operation's context: its viewer, and the account a sign-in mutation signed in once it has run. */
+  context?: RequestContext;
   cost?: number;
   userId?: string | null;
 }
@@ -101,5 +117,21 @@ export function createWebSocketObserver(logger: Logger, metrics: Metrics, operat
     slowConsumer() {
       metrics.slowConsumerDisconnects.inc();
     },
+    eventDropped(_socket, reason) {
+      metrics.eventsDropped.inc({ reason });
+    },
+  };
+}
+
+/** One observer that tells each of `observers` everything, in order (metrics and log lines, the activity log, …). */
+export function combineWebSocketObservers(...observers: Partial<WebSocketObserver>[]): WebSocketObserver {
+  return {
+    connected: (socket, ip, request) => observers.forEach((o) => o.connected?.(socket, ip, request)),
+    disconnected: (socket, code, reason) => observers.forEach((o) => o.disconnected?.(socket, code, reason)),
+    started: (socket, operation) => observers.forEach((o) => o.started?.(socket, operation)),
+    finished: (socket, id, errors) => observers.forEach((o) => o.finished?.(socket, id, errors)),
+    completed: (socket, id) => observers.forEach((o) => o.completed?.(socket, id)),
+    slowConsumer: (socket) => observers.forEach((o) => o.slowConsumer?.(socket)),
+    eventDropped: (socket, reason) => observers.forEach((o) => o.eventDropped?.(socket, reason)),
   };
 }

@@ -6,6 +6,8 @@ export interface EventStreamOptions {
   maxQueued?: number;
   /** Called once when the queue first overflows: the consumer has stopped keeping up. */
   onOverflow?: () => void;
+  /** Called for every event dropped from a full queue. @default none */
+  onDrop?: () => void;
 }
 
 /**
@@ -21,10 +23,10 @@ export async function eventStream<T>(
   bus: EventBus,
   topics: readonly string[],
   initial: () => Promise<readonly T[]>,
-  { maxQueued = 1000, onOverflow }: EventStreamOptions = {},
+  { maxQueued = 1000, onOverflow, onDrop }: EventStreamOptions = {},
 ): Promise<AsyncIterableIterator<T>> {
   let unsubscribes: (() => Promise<void>)[] = [];
-  const stream = pushIterator<T>({ maxQueued, onOverflow, onFinish: () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())).then(() => undefined) });
+  const stream = pushIterator<T>({ maxQueued, onOverflow, onDrop, onFinish: () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())).then(() => undefined) });
   unsubscribes = await Promise.all(topics.map((topic) => bus.subscribe(topic, (event) => stream.push(event as T))));
   stream.pushFirst(await initial());
   return stream.iterator;

@@ -99,6 +99,7 @@ function describeOperation(document: DocumentNode, operationName: string | null 
   return {
     operationName: operation?.name?.value,
     operationType: operation?.operation,
+    rootFields: (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === 'Field' ? [selection.name.value] : [])),
     field: operation?.operation === 'subscription' && root?.kind === 'Field' ? root.name.value : undefined,
   };
 }
@@ -142,7 +143,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     const ip = clientIp(req);
     const extra: ConnectionExtra = { ip, release: [] };
     extras.set(socket, extra);
-    options.observer?.connected(socket, ip);
+    options.observer?.connected(socket, ip, req);
     socket.once('close', (code, reason) => {
       extra.release.splice(0).forEach((release) => release());
       options.observer?.disconnected(socket, code, reason.toString());
@@ -159,6 +160,8 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       socket.close(AppCloseCode.TooManyMessages, `More than ${limits.messageRatePerSecond} messages per second`);
     });
   });
+  /** Contexts of operations answered with one result (queries, mutations, a refused subscription) rather than a stream. */
+  const singleResults = new WeakSet<object>();
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
   let operations = 0;
 
@@ -183,9 +186,13 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
     return {
       id,
       send(frame) {
-        if (socket.readyState !== socket.OPEN) return true;
+        if (socket.readyState !== socket.OPEN) {
+          options.observer?.eventDropped(socket, 'socket_closed');
+          return true;
+        }
         if (socket.bufferedAmount > limits.maxBufferedBytes) {
           closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          options.observer?.eventDropped(socket, 'socket_buffer_full');
           return true;
         }
         socket.send(frame);
@@ -250,14 +257,26 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
         }
         const checked = validateOperation(options.schema, rules, guards, payload);
         if (!('document' in checked)) return [...checked];
+        const requestId = `ws-${++operations}-${id}`;
+        const described = describeOperation(checked.document, payload.operationName);
         const refused = await options.beforeOperation?.({ viewer: auth.viewer, ip: extra?.ip ?? 'unknown', cost: checked.cost });
-        if (refused) return [refused];
+        if (refused) {
+          // Refused by its budget after it was understood: a query or mutation is observed as over HTTP (a user
+          // action with status RATE_LIMITED); onError's finished follows. A subscription never started.
+          if (described.operationType !== 'subscription') {
+            options.observer?.started(ctx.extra.socket, { id, requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: { ...auth, requestId }, ...described });
+          }
+          return [refused];
+        }
         const contextValue: RequestContext = {
-          ...options.createContext(auth, `ws-${++operations}-${id}`, extra?.ip ?? 'unknown'),
+          ...options.createContext(auth, requestId, extra?.ip ?? 'unknown'),
           cost: checked.cost,
-          connection: { closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind') },
+          connection: {
+            closeSlowConsumer: () => closeSlowConsumer(ctx.extra.socket, 'a subscription fell 1000 events behind'),
+            eventDropped: () => options.observer?.eventDropped(ctx.extra.socket, 'queue_full'),
+          },
         };
-        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, ...describeOperation(checked.document, payload.operationName) });
+        options.observer?.started(ctx.extra.socket, { id, requestId: contextValue.requestId, cost: checked.cost.requested, userId: auth.viewer?.accountId, context: contextValue, ...described });
         channels.set(contextValue, directChannel(ctx.extra.socket, id));
         return {
           schema: options.schema,
@@ -267,24 +286,35 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions) {
           contextValue,
         };
       },
-      onOperation(ctx, id, _payload, args, result) {
-        if (!(Symbol.asyncIterator in result)) options.observer?.finished(ctx.extra.socket, id, (result as ExecutionResult).errors);
+      onOperation(_ctx, _id, _payload, args, result) {
+        if (Symbol.asyncIterator in result) return undefined;
+        // Its one result goes through onNext, which tells the observer once the errors are formatted.
+        singleResults.add(args.contextValue as object);
         const operation = getOperationAST(args.document, args.operationName);
-        if (operation?.operation === 'subscription' || Symbol.asyncIterator in result) return undefined;
+        if (operation?.operation === 'subscription') return undefined;
         const cost = (args.contextValue as RequestContext).cost;
         const single = result as ExecutionResult;
         return { ...single, extensions: { ...single.extensions, cost } };
       },
       onComplete: (ctx, id) => options.observer?.completed(ctx.extra.socket, id),
-      onNext(ctx, _id, _payload, args, result) {
+      onNext(ctx, id, _payload, args, result) {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > limits.maxBufferedBytes) closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
-        if (!result.errors) return undefined;
         const context = args.contextValue as RequestContext;
+        const single = singleResults.has(context);
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          closeSlowConsumer(socket, `${socket.bufferedAmount} bytes unsent`);
+          if (!single) options.observer?.eventDropped(socket, 'socket_buffer_full');
+        } else if (!single && socket.readyState !== socket.OPEN) options.observer?.eventDropped(socket, 'socket_closed');
+        if (!result.errors) {
+          if (single) options.observer?.finished(socket, id, undefined);
+          return undefined;
+        }
         options.onExecutionErrors?.(result.errors, context, getOperationAST(args.document, args.operationName)?.operation);
         const requestId = context.requestId;
         // In the operation's log scope: the "unexpected error" line formatError writes names the request.
         const errors = runInRequestScope({ requestId }, () => format(result.errors!));
+        // The codes the client gets (a database outage is SERVICE_UNAVAILABLE, not the raw error's missing code).
+        if (single) options.observer?.finished(socket, id, errors);
         return { ...result, errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })) };
       },
       // Parse and validation errors, and the ones onSubscribe returns: all meant for the client.

@@ -3,6 +3,8 @@ export interface PushIteratorOptions {
   maxQueued?: number;
   /** Called once when the queue first overflows: the consumer has stopped keeping up. */
   onOverflow?: () => void;
+  /** Called for every value dropped because the queue was full (the events-dropped counter). @default none */
+  onDrop?: () => void;
   /** Called once when the consumer stops (return, throw) or end() is called: release subscriptions here. */
   onFinish?: () => Promise<void> | void;
 }
@@ -43,7 +45,7 @@ export function setDirectSink<T>(iterator: AsyncIterator<T>, sink: DirectSink<T>
  * (bus events, recomputed values). Oldest values go first when the consumer falls behind, so a stalled consumer
  * cannot grow memory without bound.
  */
-export function pushIterator<T>({ maxQueued = 1000, onOverflow, onFinish }: PushIteratorOptions = {}): PushIterator<T> {
+export function pushIterator<T>({ maxQueued = 1000, onOverflow, onDrop, onFinish }: PushIteratorOptions = {}): PushIterator<T> {
   const queue: T[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
@@ -85,6 +87,7 @@ export function pushIterator<T>({ maxQueued = 1000, onOverflow, onFinish }: Push
       if (sink && wake && queue.length === 0 && sink(value)) return;
       if (queue.length >= maxQueued) {
         queue.shift();
+        onDrop?.();
         if (!overflowed) {
           overflowed = true;
           onOverflow?.();

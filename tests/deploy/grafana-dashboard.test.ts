@@ -24,6 +24,7 @@ const CHARTED = [
   'marketgraph_events_published_total',
   'marketgraph_events_delivered_total',
   'marketgraph_slow_consumer_disconnects_total',
+  'marketgraph_events_dropped_total',
   'marketgraph_job_runs_total',
   'marketgraph_job_duration_seconds',
   'marketgraph_cache_requests_total',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { scrape } from '../support/prometheus.js';
 
 const MARKET = readFileSync(new URL('../modules/stock/fixtures/market.sql', import.meta.url), 'utf8');
 const PRICES = `subscription { priceUpdated(symbols: ["AAPL"]) { symbol price change changePercent volume timestamp } }`;
@@ -57,6 +58,12 @@ describe('a client that stops reading its socket', () => {
     (stalled.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     // 4413 when the close frame got through before the grace period ended the connection; 1006 when it was cut first.
     expect([4413, 1006]).toContain(await stalled.closed);
+    // The events it never got are counted (the healthy client got all of its own), by why they were dropped.
+    const metrics = await scrape(t.url.replace('/graphql', '/metrics'));
+    expect(metrics.value('marketgraph_slow_consumer_disconnects_total')).toBe(1);
+    const dropped = metrics.all('marketgraph_events_dropped_total');
+    for (const sample of dropped) expect(['queue_full', 'socket_buffer_full', 'socket_closed']).toContain(sample.labels.reason);
+    expect(dropped.reduce((sum, sample) => sum + sample.value, 0)).toBeGreaterThan(0);
     healthy.socket.close();
   }, 60_000);
 });

@@ -16,7 +16,7 @@ export class LiveResolver {
     subscribe: ({ args, context }) => {
       const { symbols } = parseInput(priceUpdatedSchema, args);
       const ctx = context as Context;
-      return ctx.services.live.priceStream(symbols, { onOverflow: ctx.connection?.closeSlowConsumer });
+      return ctx.services.live.priceStream(symbols, { onOverflow: ctx.connection?.closeSlowConsumer, onDrop: ctx.connection?.eventDropped });
     },
   })
   priceUpdated(@Root() event: PriceEvent, @Arg('symbols', () => [String]) _symbols: string[]): PriceEvent {
@@ -27,7 +27,7 @@ export class LiveResolver {
     description: 'The latest indicators of a stock at once, then each recomputation (every 5 minutes while candles change).',
     subscribe: ({ args, context }) => {
       const ctx = context as Context;
-      return ctx.services.live.indicatorStream(parseInput(symbolSchema, args.symbol, 'symbol'), { onOverflow: ctx.connection?.closeSlowConsumer });
+      return ctx.services.live.indicatorStream(parseInput(symbolSchema, args.symbol, 'symbol'), { onOverflow: ctx.connection?.closeSlowConsumer, onDrop: ctx.connection?.eventDropped });
     },
   })
   indicatorUpdated(@Root() point: IndicatorPoint, @Arg('symbol', () => String) _symbol: string): IndicatorPoint {

@@ -33,7 +33,7 @@ export class OrderResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const viewer = requireViewer(ctx);
-      return ctx.services.orders.stream(viewer, parseInput(idSchema, args.portfolioId, 'portfolioId'), { onOverflow: ctx.connection?.closeSlowConsumer });
+      return ctx.services.orders.stream(viewer, parseInput(idSchema, args.portfolioId, 'portfolioId'), { onOverflow: ctx.connection?.closeSlowConsumer, onDrop: ctx.connection?.eventDropped });
     },
   })
   orderUpdated(@Root() event: Order, @Arg('portfolioId', () => ID) _portfolioId: string): Order {
