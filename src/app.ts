@@ -21,7 +21,7 @@ import { buildAppSchema } from './composition/schema.js';
 import { applyCors, parseCorsOrigins } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphql-handler.js';
 import { createHealthRoutes, databaseCheck, eventBusCheck, migrationsCheck, redisCheck, warmUpCheck } from './http/health.js';
-import { countBusEvents, countCacheLookups, countRateLimitRejections, countRedisErrors, watchDatabase } from './observability/instrument.js';
+import { countBusEvents, countCacheLookups, countProcessCaches, countRateLimitRejections, countRedisErrors, watchDatabase } from './observability/instrument.js';
 import { createMetricsRoute, createMetricsServer } from './observability/metrics-endpoint.js';
 import { createObservability, httpLabels, type Observability } from './observability/observability.js';
 import { operationObserverPlugin } from './observability/operations.js';
@@ -290,6 +290,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Whole answers of public queries, answered before Apollo (src/http/graphql-handler.ts; Caching in the README).
     const responseCache = await openResponseCache(config, realtime.bus, realtime.cache);
     if (responseCache) cleanups.push(() => responseCache.close());
+    countProcessCaches(metrics, { stockRows, responseCache });
     const handleGraphQL = createGraphQLHandler(
       apollo,
       contextFor,

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Cache } from '../cache/cache.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { RateLimits } from '../ratelimit/rate-limits.js';
 import { namespaceOf, type Metrics } from './metrics.js';
@@ -25,6 +27,38 @@ export function countCacheLookups(cache: Cache, metrics: Metrics): void {
     keys.forEach((key, i) => count(key, values[i]));
     return values;
   };
+}
+
+/**
+ * The in-process caches in the same counter: `stock_rows` (StockRowCache) and `response` (the HTTP response
+ * cache; a hit in this process's LRU or in Redis, a miss when neither had a fresh entry).
+ */
+export function countProcessCaches(metrics: Metrics, caches: { stockRows?: StockRowCache; responseCache?: ResponseCache | null }): void {
+  const count = (cache: string, hit: boolean) => metrics.cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' });
+  const { stockRows, responseCache } = caches;
+  if (stockRows) {
+    const get = stockRows.get.bind(stockRows);
+    stockRows.get = (symbol) => {
+      const row = get(symbol);
+      count('stock_rows', row !== undefined);
+      return row;
+    };
+  }
+  if (responseCache) {
+    const getLocal = responseCache.getLocal.bind(responseCache);
+    const getShared = responseCache.getShared.bind(responseCache);
+    responseCache.getLocal = (key) => {
+      const entry = getLocal(key);
+      if (entry) count('response', true);
+      return entry;
+    };
+    // Asked only after a local miss: its answer decides the look-up.
+    responseCache.getShared = async (key) => {
+      const entry = await getShared(key);
+      count('response', entry !== undefined);
+      return entry;
+    };
+  }
 }
 
 /** Counts events published by this process and events delivered to its subscribers (one per handler call). */

@@ -63,6 +63,17 @@ describe('GET /metrics after a known sequence of operations', () => {
     expect(after.value('marketgraph_events_delivered_total', { topic: 'probe' })).toBe(1);
   });
 
+  it('counts the stock row cache of the process: a first read misses, the next one hits', async () => {
+    t.app.stockRows.invalidate();
+    const before = await scrape(metricsUrl(t));
+    const rows = (scraped: typeof before, result: string) => scraped.value('marketgraph_cache_requests_total', { cache: 'stock_rows', result }) ?? 0;
+    await t.data('{ stock(symbol: "MSFT") { name } }');
+    await t.data('{ stock(symbol: "MSFT") { name } }');
+    const after = await scrape(metricsUrl(t));
+    expect(rows(after, 'miss') - rows(before, 'miss')).toBeGreaterThanOrEqual(1);
+    expect(rows(after, 'hit') - rows(before, 'hit')).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts job ticks by job and outcome, with their durations', async () => {
     const job = (name: string, run: () => Promise<unknown>) => ({ name, cron: '0 0 1 1 *', lockTtlMs: 5_000, run });
     await t.app.scheduler.tick(job('probe-ok', async () => 1));
