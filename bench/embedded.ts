@@ -4,12 +4,12 @@
 // `npm start` runs (node --import tsx src/main.ts) with jobs on, as a user gets it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { IN_SUITE, interleaved, medianSpread, ratioSpread, reportRows, type BenchRow } from './report.js';
+import { freePort } from '../tests/support/fault-servers.js';
 import { BENCH_SERVER_URL } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (IN_SUITE ? 1 : 3));
@@ -23,17 +23,6 @@ interface StartFigures {
   rssMb: number;
   /** CPU seconds the server (and the children it waited for, such as initdb's) had used when ready: less load-bound than wall time. */
   cpuS: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function cpuSeconds(pid: number): number {

@@ -13,12 +13,7 @@ import type { EventBus } from '../realtime/event-bus.js';
 import { RedisEventBus } from '../realtime/redis-event-bus.js';
 import { indicatorTopic, priceTopic } from '../realtime/topics.js';
 import type { OperationObserver } from '../observability/operations.js';
-import { requestScopeOf } from '../observability/request-id.js';
-
-const headerOf = (req: IncomingMessage, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+import { headerOf, requestScopeOf } from '../observability/request-id.js';
 
 /** The response cache of this process, listening on the bus (null when RESPONSE_CACHE=off). */
 export async function openResponseCache(config: Config, bus: EventBus, cache: Cache): Promise<ResponseCache | null> {

@@ -26,7 +26,8 @@ export function parseTraceparent(header: string | undefined): Pick<RequestScope,
   return { traceId: match[2], parentSpanId: match[3] };
 }
 
-function headerOf(req: IncomingMessage, name: string): string | undefined {
+/** A request header's first value (Node joins some repeated headers, others arrive as arrays). */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
