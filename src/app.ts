@@ -66,6 +66,7 @@ import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import { CatalogueCache } from './modules/screener/catalogue-cache.js';
 import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
+import { createInsights } from './composition/insights.js';
 
 export interface App {
   readonly config: Config;
@@ -274,14 +275,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const orderFills = new OrderFillService(userDb.prisma, stockDb.prisma, realtime.bus, config.orders, overrides.orderFillFaults, (err, orderId) =>
       logger.error({ err, orderId }, 'paper order fill failed; rolled back, retried on a later tick'),
     );
+    const insights = await createInsights({ config, logger, stockDb, userDb, cache: realtime.cache, bus: realtime.bus, redis: realtime.redis, stockRows, scheduler, signal: stopping.signal });
+    cleanups.push(() => insights.close());
+    Object.assign(contextDependencies, { insights: insights.context });
     const jobs = marketJobs({ config, logger, market, stockDb: stockDb.prisma, cache: realtime.cache, bus: realtime.bus, indicatorHistory, orderFills, signal: stopping.signal }).concat(
       portfolioJobs({ userDb: userDb.prisma, stockDb: stockDb.prisma }),
       activityJobs({ userSql: userDb.sql, config: config.activity }),
+      insights.jobs,
     ).map((job) => activity.observeJob(job));
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
+    if (config.insightsOnStart) for (const warmUp of insights.warmUps) void warmUp.run().catch((err) => logger.error({ err, warmUp: warmUp.name }, 'start-up insight run failed; the schedule retries it'));
     const contextFor = async (req: IncomingMessage, known?: AuthState): Promise<Context> =>
       Object.assign(
         createContext(contextDependencies, requestScopeOf(req).requestId, known ?? (await auth.authenticate(credentialsFromHeaders(req.headers)))),

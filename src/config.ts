@@ -72,6 +72,7 @@ const environmentSchema = z.object({
   // --- Indicator history and worker threads (issue 9) ---
   INDICATOR_WORKERS: z.coerce.number({ message: 'expected a whole number' }).int().min(0).max(16).default(1),
   INDICATOR_HISTORY_ON_START: booleanFlag.optional(),
+  INSIGHTS_ON_START: booleanFlag.optional(),
   // Rate limits, login throttling, trusted proxies (src/ratelimit, src/http/client-ip.ts)
   RATE_LIMITS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
   RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).optional(),
@@ -191,6 +192,8 @@ export interface Config {
    * background at start-up (default: as jobsEnabled).
    */
   indicators: { workers: number; historyOnStart: boolean };
+  /** Run the insight warm-ups (first scan, offline news, default models) in the background at start. @default on, except NODE_ENV=test */
+  insightsOnStart: boolean;
   /** Request budgets and login throttling; see src/ratelimit/rate-limits.ts. */
   rateLimits: RateLimitConfig;
   /** Peers whose X-Forwarded-For is believed (parsed TRUSTED_PROXIES). */
@@ -369,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     analytics: { riskFreeRate: e.RISK_FREE_RATE, valueThrottleMs: e.PORTFOLIO_VALUE_THROTTLE_MS },
     // --- Indicator history and worker threads (issue 9) ---
     indicators: { workers: e.INDICATOR_WORKERS, historyOnStart: e.INDICATOR_HISTORY_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' },
+    insightsOnStart: e.INSIGHTS_ON_START ?? e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
     rateLimits: rateLimitConfig(e),
     trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),
     responseCache: {

@@ -32,6 +32,7 @@ import { createOrderLoaders, type OrderLoaders } from '../modules/portfolio/orde
 import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
 import { ActivityService } from '../modules/activity/activity.service.js';
+import type { InsightDependencies } from './insights.js';
 
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
@@ -99,6 +100,8 @@ export interface ContextDependencies {
   orderConfig: OrderConfig;
   /** Risk-free rate and the live value throttle; defaults when absent. */
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
+  /** Scanner, news, sentiment, predictions, strategies and alerts (src/composition/insights.ts); absent in narrow tests. */
+  insights?: InsightDependencies;
 }
 
 /** What the per-request loader and service factories build from. */
