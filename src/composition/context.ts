@@ -20,7 +20,6 @@ import type { EventBus } from '../realtime/event-bus.js';
 import type { AuthState } from '../graphql/auth.js';
 import type { RequestContext } from '../graphql/request-context.js';
 import { lazyClass } from '../lib/lazy-object.js';
-import { recordSymbolsRead } from './response-cache-tags.js';
 import { ApiKeyService, type ApiKeyVerifier } from '../modules/api-key/api-key.service.js';
 import { CapitalService } from '../modules/portfolio/capital.service.js';
 import { StockDbFxRates, type FxRates } from '../modules/portfolio/fx-rates.js';
@@ -114,12 +113,14 @@ interface Scope {
   context: Context;
 }
 
+/** Symbol-keyed reads are recorded in the request's response-cache slot, so an answer is dropped by the ticks of what it read. */
+const symbolRecorder = (scope: Scope) => (symbol: string) => void scope.context.responseCache?.symbols.add(symbol);
+
 const RequestLoaders = lazyClass<Scope, Context['loaders']>({
-  // Symbol-keyed reads are recorded for the response cache, so an answer is dropped by the ticks of what it read.
-  stock: (scope) => recordSymbolsRead(createStockLoaders(scope.deps.stockDb, scope.deps.stockSql, scope.deps.cache, scope.deps.stockRows), () => scope.context),
+  stock: (scope) => createStockLoaders(scope.deps.stockDb, scope.deps.stockSql, scope.deps.cache, scope.deps.stockRows, symbolRecorder(scope)),
   collection: ({ deps, auth }) => createCollectionLoaders(deps.userDb, deps.userSql, auth.viewer),
   screener: ({ deps }) => createScreenerLoaders(deps.stockDb, deps.userDb),
-  indicator: (scope) => recordSymbolsRead(createIndicatorLoaders(scope.services.indicators), () => scope.context),
+  indicator: (scope) => createIndicatorLoaders(scope.services.indicators, symbolRecorder(scope)),
   portfolio: ({ deps, loaders, services }) => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),

@@ -14,6 +14,8 @@ import { fromCachedQuote, quoteFromCandles, toCandle, toSessionStats, toStock, t
 import type { StockRowCache } from './stock-row-cache.js';
 import type { Candle, Quote, SessionStats, Stock } from './stock.type.js';
 import type { CandlesArgs } from './stock.validation.js';
+import { lazyClass } from '../../lib/lazy-object.js';
+import { recordingReads } from '../../lib/recording-reads.js';
 
 export interface StockLoaders {
   stockBySymbol: DataLoader<string, Stock | null>;
@@ -55,59 +57,90 @@ export function stockRows(sql: SqlExecutor, symbols: readonly string[]): Promise
   return sql.query<StockRow>(`SELECT ${STOCK_ROW_COLUMNS} FROM stock WHERE symbol = ANY($1::varchar[])`, [[...symbols]]);
 }
 
-/**
- * Stock rows, quotes and candles run on the raw executor `sql` (the hot loaders; measured in bench:watchlist),
- * the rest through Prisma. `rows`: the process's stock-row cache; without it every batch reads the rows.
- */
-export function createStockLoaders(prisma: StockClient, sql: SqlExecutor, cache: Cache, rows?: StockRowCache): StockLoaders {
-  const candleLoaders = new Map<string, DataLoader<string, Candle[]>>();
+interface LoaderScope {
+  prisma: StockClient;
+  sql: SqlExecutor;
+  cache: Cache;
+  rows?: StockRowCache;
+  /** Told of every symbol a loader is asked for (the response cache records what an answer read). */
+  onRead?: (symbol: string) => void;
+  candleLoaders: Map<string, DataLoader<string, Candle[]>>;
+}
 
-  return {
-    cachedStock: (symbol) => rows?.get(symbol),
+/** Each loader is built on first use: a request for one cached stock row builds none (measured in bench:execute). */
+const StockLoaderSet = lazyClass<LoaderScope, StockLoaders>({
+  cachedStock: ({ rows, onRead }) => (symbol) => (onRead?.(symbol), rows?.get(symbol)),
 
-    stockBySymbol: new DataLoader(async (symbols) => {
-      const cached = symbols.map((symbol) => rows?.get(symbol));
-      const missing = symbols.filter((_, i) => cached[i] === undefined);
-      if (missing.length === 0) return cached as (Stock | null)[];
-      const found = await stockRows(sql, missing);
-      const loaded = oneByKey(missing, found.map(toStock), (stock) => stock.symbol);
-      missing.forEach((symbol, i) => rows?.set(symbol, loaded[i]!));
-      const bySymbol = new Map(missing.map((symbol, i) => [symbol, loaded[i]!]));
-      return symbols.map((symbol, i) => (cached[i] === undefined ? bySymbol.get(symbol)! : cached[i]!));
-    }),
+  stockBySymbol: ({ sql, rows, onRead }) =>
+    recordingReads(
+      new DataLoader(async (symbols) => {
+        const cached = symbols.map((symbol) => rows?.get(symbol));
+        const missing = symbols.filter((_, i) => cached[i] === undefined);
+        if (missing.length === 0) return cached as (Stock | null)[];
+        const found = await stockRows(sql, missing);
+        const loaded = oneByKey(missing, found.map(toStock), (stock) => stock.symbol);
+        missing.forEach((symbol, i) => rows?.set(symbol, loaded[i]!));
+        const bySymbol = new Map(missing.map((symbol, i) => [symbol, loaded[i]!]));
+        return symbols.map((symbol, i) => (cached[i] === undefined ? bySymbol.get(symbol)! : cached[i]!));
+      }),
+      onRead,
+    ),
 
-    quoteBySymbol: new DataLoader(async (symbols) => {
-      // The live feed keeps the latest quotes in the cache; the database answers the rest.
-      return readThrough(cache, symbols, quoteCacheKey, fromCachedQuote, async (missing) => {
-        const rows = await latestCandles(sql, missing, 'DAY', 2);
-        return manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => quoteFromCandles(missing[i]!, candles));
-      });
-    }),
+  quoteBySymbol: ({ sql, cache, onRead }) =>
+    recordingReads(
+      new DataLoader(async (symbols) => {
+        // The live feed keeps the latest quotes in the cache; the database answers the rest.
+        return readThrough(cache, symbols, quoteCacheKey, fromCachedQuote, async (missing) => {
+          const rows = await latestCandles(sql, missing, 'DAY', 2);
+          return manyByKey(missing, rows, (row) => row.symbol).map((candles, i) => quoteFromCandles(missing[i]!, candles));
+        });
+      }),
+      onRead,
+    ),
 
-    isBlacklisted: new DataLoader(async (symbols) => {
-      const rows = await prisma.blacklist.findMany({ where: { symbol: { in: [...symbols] } }, select: { symbol: true } });
-      const listed = new Set(rows.map((row) => row.symbol));
-      return symbols.map((symbol) => listed.has(symbol));
-    }),
+  isBlacklisted: ({ prisma, onRead }) =>
+    recordingReads(
+      new DataLoader(async (symbols) => {
+        const rows = await prisma.blacklist.findMany({ where: { symbol: { in: [...symbols] } }, select: { symbol: true } });
+        const listed = new Set(rows.map((row) => row.symbol));
+        return symbols.map((symbol) => listed.has(symbol));
+      }),
+      onRead,
+    ),
 
-    sessionStats: new DataLoader(async (symbols) => {
-      const rows = await prisma.$queryRaw<SessionStatsRow[]>(sessionStatsQuery(symbols, new Date()));
-      const bySymbol = new Map(rows.map((row) => [row.symbol, row]));
-      return symbols.map((symbol) => toSessionStats(bySymbol.get(symbol)));
-    }),
+  sessionStats: ({ prisma, onRead }) =>
+    recordingReads(
+      new DataLoader(async (symbols) => {
+        const rows = await prisma.$queryRaw<SessionStatsRow[]>(sessionStatsQuery(symbols, new Date()));
+        const bySymbol = new Map(rows.map((row) => [row.symbol, row]));
+        return symbols.map((symbol) => toSessionStats(bySymbol.get(symbol)));
+      }),
+      onRead,
+    ),
 
-    candles(args) {
-      const key = JSON.stringify([args.interval, args.from?.toISOString(), args.to?.toISOString(), args.last]);
-      let loader = candleLoaders.get(key);
-      if (!loader) {
-        loader = new DataLoader(async (symbols) => {
+  candles: ({ sql, onRead, candleLoaders }) => (args) => {
+    const key = JSON.stringify([args.interval, args.from?.toISOString(), args.to?.toISOString(), args.last]);
+    let loader = candleLoaders.get(key);
+    if (!loader) {
+      loader = recordingReads(
+        new DataLoader(async (symbols) => {
           const rows = await latestCandles(sql, symbols, args.interval, args.last, args);
           // Fetched newest first to take the latest `last`; served oldest first, as charts draw them.
           return manyByKey(symbols, rows, (row) => row.symbol).map((candles) => candles.reverse().map(toCandle));
-        });
-        candleLoaders.set(key, loader);
-      }
-      return loader;
-    },
-  };
+        }),
+        onRead,
+      );
+      candleLoaders.set(key, loader);
+    }
+    return loader;
+  },
+});
+
+/**
+ * Stock rows, quotes and candles run on the raw executor `sql` (the hot loaders; measured in bench:watchlist),
+ * the rest through Prisma. `rows`: the process's stock-row cache; without it every batch reads the rows.
+ * `onRead`: told of every symbol asked for (the response cache records what an answer read).
+ */
+export function createStockLoaders(prisma: StockClient, sql: SqlExecutor, cache: Cache, rows?: StockRowCache, onRead?: (symbol: string) => void): StockLoaders {
+  return new StockLoaderSet({ prisma, sql, cache, rows, onRead, candleLoaders: new Map() });
 }
