@@ -18,6 +18,7 @@ import { ReportBuilder, type BackfillResult } from './backfill-report.js';
 import { backfillCopyChunks, isCopyChunkSource } from './copy-backfill.js';
 import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
+import type { TickStream } from './tick-stream.js';
 
 /** One symbol's new quote after a batch of ticks (what subscribers receive: every Quote field). */
 export interface PriceUpdate {
@@ -74,6 +75,8 @@ export class IngestService {
   private readonly chunkSize: number;
   private readonly copyChunkSize: number;
   private readonly maxErrors: number;
+  private tickStream: TickStream | null = null;
+  private appending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -82,6 +85,16 @@ export class IngestService {
     this.chunkSize = options.chunkSize ?? 5_000;
     this.copyChunkSize = options.copyChunkSize ?? 50_000;
     this.maxErrors = options.maxErrors ?? 1_000;
+  }
+
+  /** Every batch of stored ticks is appended to `stream` too (TICK_STREAM), without waiting for it. */
+  attachTickStream(stream: TickStream | null): void {
+    this.tickStream = stream;
+  }
+
+  /** Resolves once every append started so far has finished (tests, shutdown). */
+  tickStreamIdle(): Promise<void> {
+    return this.appending;
   }
 
   /**
@@ -109,6 +122,11 @@ export class IngestService {
       await upsertTickBuckets(tx, 'HOUR', hours, source);
       return upsertTickBuckets(tx, 'DAY', days, source);
     });
+    if (this.tickStream) {
+      // Chained so batches land in order; append never rejects (failures are counted and logged).
+      const stream = this.tickStream;
+      this.appending = this.appending.then(() => stream.append(valid));
+    }
     const dayVolume = new Map(dayRows.map((r) => [`${r.symbol}|${r.ts.getTime()}`, r.volume]));
 
     // Day buckets are sorted by symbol then day: the last of each symbol is its latest.
