@@ -183,7 +183,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     countBusEvents(realtime.bus, metrics);
     if (realtime.redis) countRedisErrors(realtime.redis, metrics);
     const targets = databaseTargets(config);
-    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock));
+    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock), config.stockDatabaseReplicaUrls);
+    if (stockDb.replicas > 0) logger.info({ replicas: stockDb.replicas }, 'stock-database reads go to read replicas');
     cleanups.push(() => stockDb.close());
     const userDb = await openUserDatabase(withDefaultTimeouts(config, overrides.userTarget ?? targets.user));
     cleanups.push(() => userDb.close());
