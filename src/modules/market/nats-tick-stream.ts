@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, DiscardPolicy, RetentionPolicy, StorageTyp
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../../log.js';
 import type { Tick } from '../../providers/market-data-provider.js';
-import { tickJson, type TickStream, type TickStreamFailure } from './tick-stream.js';
+import { tickJson, TickStreamBacklogError, type TickStream, type TickStreamFailure } from './tick-stream.js';
 
 export interface NatsTickStreamOptions {
   url: string;
@@ -74,6 +74,10 @@ export class NatsTickStream implements TickStream {
     const results = await Promise.allSettled(acks);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) this.onFailure(failed[0]!.reason, failed.length);
+  }
+
+  dropped(ticks: number): void {
+    this.onFailure(new TickStreamBacklogError('the tick stream is too far behind: batch dropped'), ticks);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,13 @@ export interface TickStream {
   readonly kind: 'redis' | 'nats';
   /** Appends one ingest batch; resolves when it is stored (or failed, counted and logged); never rejects. */
   append(ticks: readonly Tick[]): Promise<void>;
+  /** A batch left out because the stream is too far behind: counted and logged like a failure. */
+  dropped(ticks: number): void;
   close(): Promise<void>;
+}
+
+export class TickStreamBacklogError extends Error {
+  override name = 'TickStreamBacklogError';
 }
 
 /** Told of each failed batch (the metrics counter and the log). */
@@ -58,6 +64,10 @@ export class RedisTickStream implements TickStream {
     } catch (error) {
       this.onFailure(error, ticks.length);
     }
+  }
+
+  dropped(ticks: number): void {
+    this.onFailure(new TickStreamBacklogError('the tick stream is too far behind: batch dropped'), ticks);
   }
 
   async close(): Promise<void> {

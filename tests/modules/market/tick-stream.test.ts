@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { IngestService } from '../../../src/modules/market/ingest.service.js';
-import { openTickStream, RedisTickStream } from '../../../src/modules/market/tick-stream.js';
+import { openTickStream, RedisTickStream, type TickStream } from '../../../src/modules/market/tick-stream.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { Tick } from '../../../src/providers/market-data-provider.js';
 import { connectRedis } from '../../../src/redis.js';
@@ -92,5 +92,45 @@ describe.skipIf(!redisUrl)('the Redis tick stream (needs TEST_REDIS_URL)', () =>
     // MAXLEN ~ trims whole radix-tree nodes (100 entries by default): far below 500, never below the cap.
     expect(length).toBeGreaterThanOrEqual(10);
     expect(length).toBeLessThan(500);
+  });
+});
+
+describe('a tick stream that falls behind', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase('stock');
+    await db.sql.exec(MARKET);
+  });
+  afterAll(() => db?.close());
+
+  it('never holds up ingestion: batches past the backlog limit are dropped and counted, the rest arrive in order', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const received: string[][] = [];
+    const dropped: number[] = [];
+    // A stream stuck on its first batch, as a server that stopped answering would be.
+    const stuck: TickStream = {
+      kind: 'redis',
+      async append(ticks) {
+        await gate;
+        received.push(ticks.map((t) => t.price));
+      },
+      dropped: (ticks) => void dropped.push(ticks),
+      close: async () => undefined,
+    };
+    const ingest = new IngestService(db.sql, { maxPendingAppends: 2 });
+    ingest.attachTickStream(stuck);
+    for (const price of ['1.00', '2.00', '3.00', '4.00']) {
+      const updates = await ingest.ingestTicks([tick('NVDA', '2025-03-06T15:00:00Z', price, 1)]);
+      expect(updates[0]!.price).toBe(Number(price));
+    }
+    expect(dropped).toEqual([1, 1]);
+    open();
+    await ingest.tickStreamIdle();
+    expect(received).toEqual([['1.00'], ['2.00']]);
+    // Room again: the next batch goes through.
+    await ingest.ingestTicks([tick('NVDA', '2025-03-06T15:00:01Z', '5.00', 1)]);
+    await ingest.tickStreamIdle();
+    expect(received.at(-1)).toEqual(['5.00']);
   });
 });
