@@ -66,6 +66,12 @@ describe.skipIf(!replicaServer || !primaryServer)('stock reads on a streaming re
     await fresh?.close();
   });
 
+  it('refuses to open when a listed replica cannot be reached, naming it', async () => {
+    await expect(openStockDatabase(testTarget(fresh), ['postgres://postgres@127.0.0.1:1/nowhere'])).rejects.toThrow(
+      /Cannot reach the stock database at postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere/,
+    );
+  });
+
   it('answers raw reads from the replica and sends writes to the primary', async () => {
     expect(db.replicas).toBe(1);
     expect(await inRecovery(db)).toBe(true);
