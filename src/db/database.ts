@@ -9,7 +9,7 @@ import { acquireSharedPglite, SharedPglite, type PgliteSession } from './shared-
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from './sql-executor.js';
 import { refuseLegacyLayout } from './embedded-layout.js';
 import { mapDatabaseError } from './unavailable.js';
-import { replicaRoutingExecutor, withReadReplicas } from './read-replicas.js';
+import { ReplicaRotation, replicaRoutingExecutor, withReadReplicas } from './read-replicas.js';
 
 export type StockClient = InstanceType<typeof StockPrismaClient>;
 export type UserClient = InstanceType<typeof UserPrismaClient>;
@@ -180,13 +180,15 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
   }
   // Hot loaders run on the raw executor: a statement they send must count like one sent by Prisma.
   const primarySql = countingExecutor(connection.sql, queries);
+  // One rotation for both paths: a replica the raw path found down is skipped by Prisma too, and the other way round.
+  const rotation = new ReplicaRotation(replicas.length);
   const sql =
     replicas.length === 0
       ? primarySql
-      : replicaRoutingExecutor(primarySql, replicas.map((r) => countingExecutor(countingExecutor(r.sql, replicaQueries), queries)));
+      : replicaRoutingExecutor(primarySql, replicas.map((r) => countingExecutor(countingExecutor(r.sql, replicaQueries), queries)), rotation);
   const primaryClient = makeClient(connection.adapter, [queries]);
   const replicaClients = replicas.map((r) => makeClient(r.adapter, [queries, replicaQueries]));
-  const prisma = withUnavailableMapping(name, replicaClients.length === 0 ? primaryClient : withReadReplicas(primaryClient, replicaClients));
+  const prisma = withUnavailableMapping(name, replicaClients.length === 0 ? primaryClient : withReadReplicas(primaryClient, replicaClients, rotation));
   const ping = async () => {
     await connection.sql.query('SELECT 1');
   };

@@ -5,7 +5,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readReplicas } from '@prisma/extension-read-replicas';
 import { currentRequestScope } from '../observability/request-id.js';
+import { ServiceUnavailableError } from '../graphql/errors.js';
 import type { SqlExecutor } from './sql-executor.js';
+import { isConnectionFailure } from './unavailable.js';
 
 interface OperationState {
   wrote: boolean;
@@ -50,17 +52,57 @@ export function isReadOnlyStatement(text: string): boolean {
   return READ.test(text) && !WRITES.test(text);
 }
 
+/** How long a replica that failed to answer is left out before it is tried again. */
+export const REPLICA_RETRY_MS = 5_000;
+
+/** A replica that is down, frozen or cancels a read for a recovery conflict: the read is retried on the primary. */
+export function isReplicaFailure(error: unknown): boolean {
+  if (error instanceof ServiceUnavailableError || isConnectionFailure(error)) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /conflict with recovery/i.test(message);
+}
+
+/** Which replicas are in service: round robin over those not left out after a failure. */
+export class ReplicaRotation {
+  private next = 0;
+  private readonly downUntil: number[];
+  constructor(readonly size: number) {
+    this.downUntil = new Array<number>(size).fill(0);
+  }
+  /** A replica to read from, or null when all of them failed lately (read from the primary). */
+  pick(now = Date.now()): number | null {
+    for (let tried = 0; tried < this.size; tried += 1) {
+      const index = this.next++ % this.size;
+      if (this.downUntil[index]! <= now) return index;
+    }
+    return null;
+  }
+  isUp(index: number, now = Date.now()): boolean {
+    return this.downUntil[index]! <= now;
+  }
+  markDown(index: number, now = Date.now()): void {
+    this.downUntil[index] = now + REPLICA_RETRY_MS;
+  }
+}
+
 /**
  * Reads on a replica (round robin), the rest on the primary. A statement the replica refuses (it cannot answer a
  * write) would surface as an error; isReadOnlyStatement keeps those away from it.
  */
-export function replicaRoutingExecutor(primary: SqlExecutor, replicas: readonly SqlExecutor[]): SqlExecutor {
-  let next = 0;
-  const replica = () => replicas[next++ % replicas.length]!;
+export function replicaRoutingExecutor(primary: SqlExecutor, replicas: readonly SqlExecutor[], rotation = new ReplicaRotation(replicas.length)): SqlExecutor {
   return {
     kind: primary.kind,
-    query<T>(text: string, params?: unknown[]) {
-      if (!readsFromPrimary() && isReadOnlyStatement(text)) return replica().query<T>(text, params);
+    async query<T>(text: string, params?: unknown[]) {
+      const index = !readsFromPrimary() && isReadOnlyStatement(text) ? rotation.pick() : null;
+      if (index !== null) {
+        try {
+          return await replicas[index]!.query<T>(text, params);
+        } catch (error) {
+          if (!isReplicaFailure(error)) throw error;
+          rotation.markDown(index);
+          return primary.query<T>(text, params);
+        }
+      }
       if (!isReadOnlyStatement(text)) noteWrite();
       return primary.query<T>(text, params);
     },
@@ -94,15 +136,24 @@ interface Extendable {
  * The Prisma side: `@prisma/extension-read-replicas` sends reads to the replica clients; each of them hands a
  * read back to the primary once the operation has written, and the primary notes every write.
  */
-export function withReadReplicas<Client>(primary: Client, replicas: readonly Client[]): Client {
+export function withReadReplicas<Client>(primary: Client, replicas: readonly Client[], rotation = new ReplicaRotation(replicas.length)): Client {
   const base = primary as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>;
-  const sticky = replicas.map((replica) =>
+  const onPrimary = ({ model, operation, args }: QueryHook) => {
+    const delegate = model ? base[model.charAt(0).toLowerCase() + model.slice(1)]! : (base as unknown as Record<string, (args: unknown) => Promise<unknown>>);
+    return (delegate[operation] as (args: unknown) => Promise<unknown>)(args);
+  };
+  const sticky = replicas.map((replica, index) =>
     (replica as unknown as Extendable).$extends({
       query: {
-        $allOperations({ model, operation, args, query }: QueryHook) {
-          if (!readsFromPrimary()) return query(args);
-          const delegate = model ? base[model.charAt(0).toLowerCase() + model.slice(1)]! : (base as unknown as Record<string, (args: unknown) => Promise<unknown>>);
-          return (delegate[operation] as (args: unknown) => Promise<unknown>)(args);
+        async $allOperations(hook: QueryHook) {
+          if (readsFromPrimary() || !rotation.isUp(index)) return onPrimary(hook);
+          try {
+            return await hook.query(hook.args);
+          } catch (error) {
+            if (!isReplicaFailure(error)) throw error;
+            rotation.markDown(index);
+            return onPrimary(hook);
+          }
         },
       },
     }),

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStockDatabase, type Database, type StockClient } from '../../src/db/database.js';
@@ -119,5 +120,52 @@ describe.skipIf(!replicaServer || !primaryServer)('stock reads on a streaming re
     }
     expect(db.replicaQueries.count).toBeGreaterThan(1);
     expect(db.replicaQueries.statements.at(-1)).toMatch(/SELECT/);
+  });
+});
+
+/** A TCP relay to the replica that the test can cut, as a replica going down would. */
+async function relayTo(port: number): Promise<{ port: number; cut(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined).on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe.skipIf(!replicaServer || !primaryServer)('a replica that goes down (needs TEST_STOCK_REPLICA_URL)', () => {
+  it('answers reads from the primary instead, on both paths, and leaves the replica out for a while', async () => {
+    const fresh = await openTestDatabase('stock');
+    const direct = new URL(await replicaOf(fresh));
+    const relay = await relayTo(Number(direct.port || 5432));
+    direct.port = String(relay.port);
+    const db = await openStockDatabase(testTarget(fresh), [direct.toString()]);
+    try {
+      expect(await inRecovery(db)).toBe(true);
+      expect(await db.prisma.stock.count()).toBe(0);
+      await relay.cut();
+      // Prisma finds the replica gone and asks the primary; the raw path then skips the replica at once.
+      expect(await db.prisma.stock.count()).toBe(0);
+      db.replicaQueries.reset();
+      expect(await inRecovery(db)).toBe(false);
+      expect(await db.prisma.stock.findMany()).toEqual([]);
+      // Left out: not even tried.
+      expect(db.replicaQueries.count).toBe(0);
+    } finally {
+      await db.close();
+      await fresh.close();
+    }
   });
 });
