@@ -67,7 +67,7 @@ import { CatalogueCache } from './modules/screener/catalogue-cache.js';
 import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
 import { createInsights } from './composition/insights.js';
-import { openTickStream } from './modules/market/tick-stream.js';
+import { drainTickStream, openTickStream } from './modules/market/tick-stream.js';
 
 export interface App {
   readonly config: Config;
@@ -247,7 +247,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const market = createMarketDependencies(config, stockDb.sql);
     const tickStream = await openTickStream(config.tickStream, { redis: realtime.redis, logger, errors: metrics.tickStreamErrors });
     market.ingest.attachTickStream(tickStream);
-    if (tickStream) cleanups.push(() => market.ingest.tickStreamIdle().then(() => tickStream.close()));
+    if (tickStream) cleanups.push(() => drainTickStream(market.ingest.tickStreamIdle(), tickStream));
     // Stock rows are read by nearly every query and change a few times a day: one cache per process, dropped over the bus.
     const stockRows = new StockRowCache();
     cleanups.push(await stockRows.listen(realtime.bus));

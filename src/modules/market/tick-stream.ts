@@ -75,6 +75,14 @@ export class RedisTickStream implements TickStream {
   }
 }
 
+/** At shutdown: lets the appends under way finish, for at most `graceMs`, then closes the stream. */
+export async function drainTickStream(idle: Promise<void>, stream: TickStream, graceMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([idle, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  await stream.close();
+}
+
 /** Opens the configured stream, or null when TICK_STREAM=off (or redis is asked for without a Redis connection). */
 export async function openTickStream(
   config: TickStreamConfig,
