@@ -67,6 +67,7 @@ import { CatalogueCache } from './modules/screener/catalogue-cache.js';
 import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
 import { createInsights } from './composition/insights.js';
+import { drainTickStream, openTickStream } from './modules/market/tick-stream.js';
 
 export interface App {
   readonly config: Config;
@@ -182,7 +183,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     countBusEvents(realtime.bus, metrics);
     if (realtime.redis) countRedisErrors(realtime.redis, metrics);
     const targets = databaseTargets(config);
-    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock));
+    const stockDb = await openStockDatabase(withDefaultTimeouts(config, overrides.stockTarget ?? targets.stock), config.stockDatabaseReplicaUrls);
+    if (stockDb.replicas > 0) logger.info({ replicas: stockDb.replicas }, 'stock-database reads go to read replicas');
     cleanups.push(() => stockDb.close());
     const userDb = await openUserDatabase(withDefaultTimeouts(config, overrides.userTarget ?? targets.user));
     cleanups.push(() => userDb.close());
@@ -243,6 +245,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       new LoginThrottle(config.rateLimits, limitStore),
     );
     const market = createMarketDependencies(config, stockDb.sql);
+    const tickStream = await openTickStream(config.tickStream, { redis: realtime.redis, logger, errors: metrics.tickStreamErrors });
+    market.ingest.attachTickStream(tickStream);
+    if (tickStream) cleanups.push(() => drainTickStream(market.ingest.tickStreamIdle(), tickStream));
     // Stock rows are read by nearly every query and change a few times a day: one cache per process, dropped over the bus.
     const stockRows = new StockRowCache();
     cleanups.push(await stockRows.listen(realtime.bus));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-ip.js';
 import type { GuardLimits } from './graphql/guards/limits.js';
+import type { TickStreamConfig } from './modules/market/tick-stream.js';
 
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z.coerce.number({ message: 'expected a whole number' }).int().min(min).max(max).default(fallback);
@@ -118,6 +119,14 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).optional(),
   METRICS_MAX_OPERATION_NAMES: wholeNumber(1, 10_000, 100),
+  // --- tick stream and read replicas (issue 14) ---
+  TICK_STREAM: z.enum(['off', 'redis', 'nats'], { message: 'expected off, redis or nats' }).optional(),
+  TICK_STREAM_MAXLEN: wholeNumber(1, 1_000_000_000, 100_000),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'expected nats://host:port' }).optional(),
+  STOCK_DATABASE_REPLICA_URLS: z
+    .string()
+    .refine((value) => value.split(',').every((url) => postgresUrl.safeParse(url.trim()).success), { message: 'expected comma-separated postgres:// URLs' })
+    .optional(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -206,6 +215,10 @@ export interface Config {
   activity: ActivityConfig;
   /** GET /metrics (Prometheus); see MetricsConfig. */
   metrics: MetricsConfig;
+  /** Every stored tick appended for outside consumers (TICK_STREAM); see src/modules/market/tick-stream.ts. */
+  tickStream: TickStreamConfig;
+  /** STOCK_DATABASE_REPLICA_URLS: stock-database reads go to these streaming replicas (src/db/read-replicas.ts). */
+  stockDatabaseReplicaUrls: string[];
 }
 
 export interface ActivityConfig {
@@ -416,5 +429,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
       openWithoutToken: e.NODE_ENV !== 'production',
     },
+    tickStream: tickStreamConfig(e),
+    stockDatabaseReplicaUrls: (e.STOCK_DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
   };
+}
+
+function tickStreamConfig(e: z.output<typeof environmentSchema>): TickStreamConfig {
+  const mode = e.TICK_STREAM ?? (e.REDIS_URL ? 'redis' : 'off');
+  if (mode === 'redis' && !e.REDIS_URL) throw new ConfigError('Invalid environment variable TICK_STREAM: redis needs REDIS_URL');
+  if (mode === 'nats' && !e.NATS_URL) throw new ConfigError('Invalid environment variable TICK_STREAM: nats needs NATS_URL');
+  const name = e.REDIS_KEY_PREFIX.replace(/[^A-Za-z0-9_-]/g, '_').replace(/_+$/, '') || 'mg';
+  return { mode, redisKey: `${e.REDIS_KEY_PREFIX}ticks`, maxLen: e.TICK_STREAM_MAXLEN, natsUrl: e.NATS_URL, natsStream: `TICKS_${name}`, natsSubjectPrefix: 'ticks' };
 }

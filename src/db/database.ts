@@ -9,6 +9,7 @@ import { acquireSharedPglite, SharedPglite, type PgliteSession } from './shared-
 import { createPgExecutor, createPgliteExecutor, type SqlExecutor } from './sql-executor.js';
 import { refuseLegacyLayout } from './embedded-layout.js';
 import { mapDatabaseError } from './unavailable.js';
+import { ReplicaRotation, replicaRoutingExecutor, withReadReplicas } from './read-replicas.js';
 
 export type StockClient = InstanceType<typeof StockPrismaClient>;
 export type UserClient = InstanceType<typeof UserPrismaClient>;
@@ -65,6 +66,10 @@ export interface Database<Client> {
    */
   readonly backgroundSql: SqlExecutor;
   readonly queries: QueryCounter;
+  /** Statements answered by read replicas (also counted in `queries`); empty without replicas. */
+  readonly replicaQueries: QueryCounter;
+  /** Read replicas in use (STOCK_DATABASE_REPLICA_URLS; PostgreSQL only). */
+  readonly replicas: number;
   /** The node-postgres pool's counts (connections, idle, waiting); undefined on PGlite. */
   readonly pool?: { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
   ping(): Promise<void>;
@@ -148,23 +153,45 @@ function schemaAdapter(session: PgliteSession, schema: string | undefined): Pris
 async function open<Client extends { $disconnect(): Promise<void> }>(
   name: DatabaseName,
   target: DatabaseTarget,
-  makeClient: (adapter: PrismaPg | PrismaPGlite, queries: QueryCounter) => Client,
+  makeClient: (adapter: PrismaPg | PrismaPGlite, queries: QueryCounter[]) => Client,
+  replicaUrls: readonly string[] = [],
 ): Promise<Database<Client>> {
   const connection = await connect(name, target);
   const queries = new QueryCounter();
+  const replicaQueries = new QueryCounter();
+  const replicas: Connection[] = [];
+  const reach = async (conn: Connection) => {
+    try {
+      await conn.sql.query('SELECT 1');
+    } catch (error) {
+      await Promise.all([connection, ...replicas].map((c) => c.shutdown().catch(() => undefined)));
+      const reason = error instanceof Error ? error.message || error.name : String(error);
+      throw new DatabaseUnreachableError(`Cannot reach the ${name} database at ${conn.location}: ${reason}`);
+    }
+  };
+  await reach(connection);
+  // Replicas only behind a PostgreSQL primary: the embedded database has none.
+  if ('url' in target) {
+    for (const url of replicaUrls) {
+      const replica = await connect(name, { ...target, url });
+      replicas.push(replica);
+      await reach(replica);
+    }
+  }
   // Hot loaders run on the raw executor: a statement they send must count like one sent by Prisma.
-  const sql = countingExecutor(connection.sql, queries);
-  const prisma = withUnavailableMapping(name, makeClient(connection.adapter, queries));
+  const primarySql = countingExecutor(connection.sql, queries);
+  // One rotation for both paths: a replica the raw path found down is skipped by Prisma too, and the other way round.
+  const rotation = new ReplicaRotation(replicas.length);
+  const sql =
+    replicas.length === 0
+      ? primarySql
+      : replicaRoutingExecutor(primarySql, replicas.map((r) => countingExecutor(countingExecutor(r.sql, replicaQueries), queries)), rotation);
+  const primaryClient = makeClient(connection.adapter, [queries]);
+  const replicaClients = replicas.map((r) => makeClient(r.adapter, [queries, replicaQueries]));
+  const prisma = withUnavailableMapping(name, replicaClients.length === 0 ? primaryClient : withReadReplicas(primaryClient, replicaClients, rotation));
   const ping = async () => {
     await connection.sql.query('SELECT 1');
   };
-  try {
-    await ping();
-  } catch (error) {
-    await connection.shutdown().catch(() => undefined);
-    const reason = error instanceof Error ? error.message || error.name : String(error);
-    throw new DatabaseUnreachableError(`Cannot reach the ${name} database at ${connection.location}: ${reason}`);
-  }
   return {
     name,
     kind: connection.kind,
@@ -173,11 +200,15 @@ async function open<Client extends { $disconnect(): Promise<void> }>(
     sql,
     backgroundSql: connection.sql,
     queries,
+    replicaQueries,
+    replicas: replicas.length,
     pool: connection.pool,
     ping,
     async close() {
       await prisma.$disconnect();
+      for (const client of replicaClients) await client.$disconnect();
       await connection.shutdown();
+      for (const replica of replicas) await replica.shutdown();
     },
   };
 }
@@ -230,18 +261,24 @@ function countingExecutor(inner: SqlExecutor, queries: QueryCounter): SqlExecuto
 
 const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;
 
-export function openStockDatabase(target: DatabaseTarget): Promise<Database<StockClient>> {
-  return open('stock', target, (adapter, queries) => {
-    const client = new StockPrismaClient({ adapter, log: [...QUERY_EVENTS] });
-    client.$on('query', (event) => queries.record(event.query, event.duration));
-    return client as StockClient;
-  });
+/** `replicaUrls` (STOCK_DATABASE_REPLICA_URLS): reads go to these streaming replicas; see read-replicas.ts. */
+export function openStockDatabase(target: DatabaseTarget, replicaUrls: readonly string[] = []): Promise<Database<StockClient>> {
+  return open(
+    'stock',
+    target,
+    (adapter, counters) => {
+      const client = new StockPrismaClient({ adapter, log: [...QUERY_EVENTS] });
+      client.$on('query', (event) => counters.forEach((queries) => queries.record(event.query, event.duration)));
+      return client as StockClient;
+    },
+    replicaUrls,
+  );
 }
 
 export function openUserDatabase(target: DatabaseTarget): Promise<Database<UserClient>> {
-  return open('user', target, (adapter, queries) => {
+  return open('user', target, (adapter, [queries]) => {
     const client = new UserPrismaClient({ adapter, log: [...QUERY_EVENTS] });
-    client.$on('query', (event) => queries.record(event.query, event.duration));
+    client.$on('query', (event) => queries!.record(event.query, event.duration));
     return client as UserClient;
   });
 }

@@ -1,3 +1,4 @@
+import { runOperation } from '../db/read-replicas.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
 import { cronLogger } from '../observability/console.js';
@@ -69,7 +70,8 @@ export class Scheduler {
     if (!release) return (this.observe(job.name, 'locked-elsewhere'), 'locked-elsewhere');
     const started = Date.now();
     try {
-      const result = await job.run();
+      // One operation: after a write, the job's reads go to the primary (read replicas, src/db/read-replicas.ts).
+      const result = await runOperation(() => job.run());
       this.logger.debug({ job: job.name, ms: Date.now() - started, result }, 'job ran');
       this.observe(job.name, 'ran', Date.now() - started);
       return 'ran';

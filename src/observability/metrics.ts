@@ -68,6 +68,7 @@ export class Metrics {
   readonly dbQueryDuration: Histogram<'database'>;
   readonly redisCommandErrors: Counter<'command'>;
   readonly rateLimitRejections: Counter;
+  readonly tickStreamErrors: Counter;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -108,6 +109,7 @@ export class Metrics {
     this.dbQueryDuration = new Histogram({ name: 'marketgraph_db_query_duration_seconds', help: 'Prisma query time per database', labelNames: ['database'], buckets: DB_BUCKETS, registers });
     this.redisCommandErrors = new Counter({ name: 'marketgraph_redis_command_errors_total', help: 'Redis commands that failed (errors, time-outs, disconnected)', labelNames: ['command'], registers });
     this.rateLimitRejections = new Counter({ name: 'marketgraph_rate_limit_rejections_total', help: 'Operations refused by a request budget (HTTP and websocket)', registers });
+    this.tickStreamErrors = new Counter({ name: 'marketgraph_tick_stream_errors_total', help: 'Ingest batches (or NATS connects) the tick stream failed to append; ingestion went on', registers });
     const pools = this.pools;
     new Gauge({
       name: 'marketgraph_db_pool_connections',

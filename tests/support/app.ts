@@ -50,6 +50,8 @@ export interface TestAppOptions {
   prepareStock?: (db: TestDatabase) => Promise<void>;
   /** Extra environment, as a user would set it. */
   env?: Record<string, string>;
+  /** Environment that names the fresh databases (e.g. STOCK_DATABASE_REPLICA_URLS of the stock one). */
+  envFor?: (databases: { stock: TestDatabase; user: TestDatabase }) => Promise<Record<string, string>>;
   /** Runs the user database somewhere else (fault tests: a cluster they freeze and stop); migrated by the app. */
   userTarget?: DatabaseTarget;
   /** A Redis of the test's own instead of TEST_REDIS_URL. */
@@ -79,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     RATE_LIMITS: 'off',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `mgtest:${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
+    ...(await options.envFor?.({ stock, user })),
   });
   const app = await createApp(config, {
     logger: options.logger ?? createLogger(config.logLevel),

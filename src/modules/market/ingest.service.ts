@@ -18,6 +18,7 @@ import { ReportBuilder, type BackfillResult } from './backfill-report.js';
 import { backfillCopyChunks, isCopyChunkSource } from './copy-backfill.js';
 import { dropStoredSymbols } from './stored-ranges.js';
 import { aggregateTicks, dayStart, hourStart, minuteStart, tickProblem } from './tick-aggregation.js';
+import type { TickStream } from './tick-stream.js';
 
 /** One symbol's new quote after a batch of ticks (what subscribers receive: every Quote field). */
 export interface PriceUpdate {
@@ -50,9 +51,13 @@ export interface IngestServiceOptions {
   copyParallelism?: number;
   /** Problems listed in a backfill report; more are summed up in one last entry. Default 1000. */
   maxErrors?: number;
+  /** Batches the tick stream may fall behind before new ones are dropped (and counted). @default 100 */
+  maxPendingAppends?: number;
   /** Told about ticks that cannot be stored (they are dropped). */
   onInvalidTick?: (reason: string) => void;
 }
+
+const MAX_PENDING_APPENDS = 100;
 
 const DECIMAL = /^\d{1,12}(\.\d+)?$/;
 const INTEGER = /^\d{1,18}$/;
@@ -74,6 +79,8 @@ export class IngestService {
   private readonly chunkSize: number;
   private readonly copyChunkSize: number;
   private readonly maxErrors: number;
+  private tickStream: TickStream | null = null;
+  private appending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -82,6 +89,26 @@ export class IngestService {
     this.chunkSize = options.chunkSize ?? 5_000;
     this.copyChunkSize = options.copyChunkSize ?? 50_000;
     this.maxErrors = options.maxErrors ?? 1_000;
+  }
+
+  /** Every batch of stored ticks is appended to `stream` too (TICK_STREAM), without waiting for it. */
+  attachTickStream(stream: TickStream | null): void {
+    this.tickStream = stream;
+  }
+
+  private pendingAppends = 0;
+
+  /** Chained so batches land in order; append never rejects (failures are counted and logged). A stream that
+   *  falls maxPendingAppends batches behind drops new ones (counted as failures) rather than hold them all. */
+  private appendToStream(stream: TickStream, ticks: Tick[]): void {
+    if (this.pendingAppends >= (this.options.maxPendingAppends ?? MAX_PENDING_APPENDS)) return stream.dropped(ticks.length);
+    this.pendingAppends += 1;
+    this.appending = this.appending.then(() => stream.append(ticks)).finally(() => void (this.pendingAppends -= 1));
+  }
+
+  /** Resolves once every append started so far has finished (tests, shutdown). */
+  tickStreamIdle(): Promise<void> {
+    return this.appending;
   }
 
   /**
@@ -109,6 +136,7 @@ export class IngestService {
       await upsertTickBuckets(tx, 'HOUR', hours, source);
       return upsertTickBuckets(tx, 'DAY', days, source);
     });
+    if (this.tickStream) this.appendToStream(this.tickStream, valid);
     const dayVolume = new Map(dayRows.map((r) => [`${r.symbol}|${r.ts.getTime()}`, r.volume]));
 
     // Day buckets are sorted by symbol then day: the last of each symbol is its latest.
