@@ -18,6 +18,7 @@ export const SUITE: readonly SuiteEntry[] = [
   { name: 'stocks-page', file: 'bench/stocks-page.ts', about: 'stocks(first: 50) with quotes against PostGraphile 4 on the same database' },
   { name: 'fanout', file: 'bench/fanout.ts', about: 'one tick to graphql-ws subscribers against a raw ws broadcast' },
   { name: 'embedded', file: 'bench/embedded.ts', about: 'the embedded (PGlite) default' },
+  { name: 'capacity', file: 'bench/capacity.ts', about: 'per-process figures for docs/SCALING.md: ingest ticks/s, heap per subscriber, bus events/s' },
   { name: 'backfill', file: 'bench/backfill.ts', about: 'CSV backfill against psql \\copy' },
   { name: 'indicators', file: 'bench/indicators.ts', about: 'incremental indicators against recomputing from 200 candles' },
   { name: 'indicator-lag', file: 'bench/indicator-lag.ts', about: 'event-loop lag while the indicator job runs, against idle' },
