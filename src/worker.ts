@@ -1,8 +1,8 @@
-// npm run worker: the scheduled jobs (quotes, indicators, retention) without the HTTP API.
+// npm run worker (dist/worker.js in the image): the scheduled jobs without the HTTP API.
 // Run the API with JOBS_ENABLED=false and as many workers as you like: the Redis
 // job lock makes each tick run once across all of them.
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
 
 const config = loadConfig();
 const app = await createApp(config).catch((error: unknown) => {
