@@ -9,7 +9,11 @@ import {
   type ResidualBand,
 } from './training-set.js';
 
-void tf.setBackend('cpu');
+/** The pure-JS CPU backend, without its one-off "install tfjs-node" banner (tfjs-node cannot be installed here). */
+function useCpu(): void {
+  if (tf.getBackend() !== 'cpu') void tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+}
 
 export interface LstmParameters {
   lookback: number;
@@ -94,7 +98,7 @@ export async function trainLstm(
   horizons: readonly number[],
 ): Promise<LstmState> {
   assertHorizons(horizons);
-  await tf.setBackend('cpu');
+  useCpu();
   const names = training[0]?.featureNames ?? [];
   const featureNames = names.slice(0, parameters.maxFeatures);
   const perSeries = training.map((series) => ({ series, returns: logReturns(series.closes) }));
@@ -144,7 +148,7 @@ class FittedLstm implements FittedModel {
   private readonly network: tf.Sequential;
 
   constructor(private readonly state: LstmState) {
-    void tf.setBackend('cpu');
+    useCpu();
     const { parameters, featureNames, horizons, weights } = state;
     this.network = buildModel(parameters, parameters.lookback, 1 + featureNames.length, horizons.length);
     const tensors = weights.map((w) => tf.tensor(w.values, w.shape));

@@ -23,7 +23,7 @@ export interface RandomForestParameters {
 }
 
 export const defaultRandomForestParameters: RandomForestParameters = {
-  trees: 40, maxFeatures: 0.7, seed: 42, maxDepth: 8, lags: 3, maxSamples: 3000,
+  trees: 30, maxFeatures: 0.7, seed: 42, maxDepth: 6, lags: 3, maxSamples: 2000,
 };
 
 interface HorizonState {
