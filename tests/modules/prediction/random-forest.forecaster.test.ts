@@ -62,6 +62,15 @@ describe('RandomForestForecaster', () => {
     expect(viaWorker.forecast(heldOut, 5)).toEqual((await fitted).forecast(heldOut, 5));
   });
 
+  it('trains on a single short series with no engineered features (lagged returns only)', async () => {
+    const closes = Array.from({ length: 200 }, (_, t) => 100 * Math.exp(0.001 * t + 0.05 * Math.sin(t / 3)));
+    const series = { symbol: 'DEMO', dates: closes.map((_, t) => String(t)), closes, features: closes.map(() => []), featureNames: [] };
+    const model = await new RandomForestForecaster({ trees: 20 }, { training: 'inline' }).fit([series], [5]);
+    const forecast = model.forecast(series, 5);
+    expect(forecast.targetPrice).toBeGreaterThan(0);
+    expect(forecast.high).toBeGreaterThan(forecast.low);
+  });
+
   it('refuses a horizon it was not trained for and a window too short for its inputs', async () => {
     const model = await fitted;
     expect(() => model.forecast(heldOut, 3)).toThrow(RangeError);

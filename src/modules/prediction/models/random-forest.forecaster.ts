@@ -86,15 +86,28 @@ export function trainRandomForest(
     const y = keep.map((i) => targets[i]);
     if (horizon === horizons[0]) x.forEach((row) => row.forEach((v, c) => columnValues[c].push(v)));
 
-    const forest = new RandomForestRegression({
-      nEstimators: parameters.trees,
-      maxFeatures: parameters.maxFeatures,
-      seed: parameters.seed,
-      replacement: true,
-      useSampleBagging: true,
-      treeOptions: { maxDepth: parameters.maxDepth, minNumSamples: 5 },
-    });
-    forest.train(x, y);
+    const grow = (noOOB: boolean) => {
+      const forest = new RandomForestRegression({
+        nEstimators: parameters.trees,
+        maxFeatures: parameters.maxFeatures,
+        seed: parameters.seed,
+        replacement: true,
+        useSampleBagging: true,
+        noOOB,
+        treeOptions: { maxDepth: parameters.maxDepth, minNumSamples: 5 },
+      });
+      forest.train(x, y);
+      return forest;
+    };
+    let forest: RandomForestRegression;
+    try {
+      forest = grow(false);
+    } catch (error) {
+      // ml-random-forest throws collecting out-of-bag results when some row was in every tree's bag (few trees,
+      // few rows): grow the same seeded forest without them and fall back to training residuals for the band.
+      if (!(error instanceof TypeError)) throw error;
+      forest = grow(true);
+    }
     const oob = forest.oobResults ?? [];
     const residuals = oob.length > 0
       ? oob.filter((r) => r.all.length > 0).map((r) => r.true - r.predicted)
