@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RandomForestForecaster } from '../../../src/modules/prediction/models/random-forest.forecaster.js';
-import { createModelTraining } from '../../../src/workers/model-training-pool.js';
+import { closeSharedModelTraining, createModelTraining, sharedModelTraining } from '../../../src/workers/model-training-pool.js';
 import { heldOutErrors } from './fixtures/scoring.js';
 import { head, poisoned, sineSeries } from './fixtures/synthetic.js';
 
@@ -10,7 +10,10 @@ const inline = new RandomForestForecaster({ trees: 20 }, { training: 'inline' })
 const fitted = inline.fit(training, [1, 5]);
 const pool = createModelTraining(1);
 
-afterAll(() => pool.close());
+afterAll(async () => {
+  await pool.close();
+  await closeSharedModelTraining();
+});
 
 describe('RandomForestForecaster', () => {
   it('records its parameters, seed included', () => {
@@ -60,6 +63,12 @@ describe('RandomForestForecaster', () => {
     const viaWorker = await new RandomForestForecaster({ trees: 20 }, { training: pool }).fit(training, [1, 5]);
     expect(pool.workers).toBe(1);
     expect(viaWorker.forecast(heldOut, 5)).toEqual((await fitted).forecast(heldOut, 5));
+  });
+
+  it('trains in the shared worker pool by default when fit is called on the main thread', async () => {
+    const model = await new RandomForestForecaster({ trees: 20 }).fit(training, [1, 5]);
+    expect(sharedModelTraining().workers).toBe(1);
+    expect(model.forecast(heldOut, 1)).toEqual((await fitted).forecast(heldOut, 1));
   });
 
   it('trains on a single short series with no engineered features (lagged returns only)', async () => {

@@ -3,7 +3,7 @@
 // Pure-JS tfjs on the CPU backend; seeded initialisers and unshuffled batches make training repeatable.
 import * as tf from '@tensorflow/tfjs';
 import type { FittedModel, Forecast, Forecaster, SeriesWindow } from '../forecaster.js';
-import { trainOn, type MlForecasterOptions } from './random-forest.forecaster.js';
+import { trainOn, type MlForecasterOptions } from './train-on.js';
 import {
   assertHorizons, clamp01, featureValue, forwardReturn, lastClose, logReturns, mean, residualBand, std, thinIndices,
   type ResidualBand,

@@ -1,10 +1,9 @@
 // RANDOM_FOREST: one RandomForestRegression per horizon on the engineered feature row at t plus the last few log
 // returns; target = the log return over the horizon. Band from out-of-bag residual quantiles, confidence from how
 // closely the trees agree against the spread of the targets.
-import { isMainThread } from 'node:worker_threads';
 import { RandomForestRegression } from 'ml-random-forest';
 import type { FittedModel, Forecast, Forecaster, SeriesWindow } from '../forecaster.js';
-import type { ModelTraining } from '../../../workers/model-training-pool.js';
+import { trainOn, type MlForecasterOptions } from './train-on.js';
 import {
   assertHorizons, clamp01, featureValue, forwardReturn, lastClose, logReturns, mean, quantileSorted, residualBand, std,
   thinIndices, type ResidualBand,
@@ -158,21 +157,6 @@ class FittedRandomForest implements FittedModel {
   save(): RandomForestState {
     return this.state;
   }
-}
-
-export interface MlForecasterOptions {
-  /** Where fit() trains: a training pool, or 'inline' for this thread. Default: the shared pool on the main thread. */
-  training?: ModelTraining | 'inline';
-}
-
-export async function trainOn<TState>(
-  options: MlForecasterOptions,
-  task: { model: 'RANDOM_FOREST' | 'LSTM'; parameters: unknown; training: readonly SeriesWindow[]; horizons: readonly number[] },
-  inline: () => Promise<TState> | TState,
-): Promise<TState> {
-  if (options.training === 'inline' || (!options.training && !isMainThread)) return inline();
-  const pool = options.training ?? (await import('../../../workers/model-training-pool.js')).sharedModelTraining();
-  return (await pool.run({ ...task, training: [...task.training], horizons: [...task.horizons] })) as TState;
 }
 
 export class RandomForestForecaster implements Forecaster {
