@@ -90,7 +90,8 @@ ALTER TABLE "prediction" ADD CONSTRAINT "prediction_model_id_fkey" FOREIGN KEY (
 
 -- CreateMaterializedView
 -- Not Prisma-generated (Prisma has no materialized views). One row per symbol over every stored feature row; the unique
--- index on symbol is what lets REFRESH MATERIALIZED VIEW CONCURRENTLY run (the hourly features-summary job).
+-- index on symbol is what lets REFRESH MATERIALIZED VIEW CONCURRENTLY run (the hourly features-summary job; checked
+-- 2026-12-02: CONCURRENTLY works on PGlite too, so both database kinds use it).
 CREATE MATERIALIZED VIEW "mv_features_dashboard_summary" AS
 SELECT "symbol",
        max("ts") AS "latest_ts",
