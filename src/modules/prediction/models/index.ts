@@ -1,11 +1,13 @@
-// The registry of forecasters the training job trains and the prediction job runs. The lead adds the random forest
-// and LSTM forecasters (random-forest.forecaster.ts, lstm.forecaster.ts) here at merge.
+// The registry of forecasters the training job trains and the prediction job runs: the naive baseline, a statistical
+// forecaster, and the two machine-learning ones (trained in a worker thread, see src/workers/model-training-pool.ts).
 import type { Forecaster } from '../forecaster.js';
 import { HoltForecaster } from './holt.forecaster.js';
+import { LstmForecaster } from './lstm.forecaster.js';
 import { NaiveForecaster } from './naive.forecaster.js';
+import { RandomForestForecaster } from './random-forest.forecaster.js';
 
 export function forecasters(): Forecaster[] {
-  return [new NaiveForecaster(), new HoltForecaster()];
+  return [new NaiveForecaster(), new HoltForecaster(), new RandomForestForecaster(), new LstmForecaster()];
 }
 
 /** The naive forecaster's registry name: the fallback Stock.prediction shows when no model beats it. */
