@@ -70,7 +70,7 @@ export class StrategyService {
     return {
       currency,
       initialCash: initialCash.toFixed(),
-      finalValue: result.finalValue.toFixed(2),
+      finalValue: result.finalValue.toDecimalPlaces(6).toFixed(),
       totalReturn: result.totalReturn.toDecimalPlaces(8).toFixed(),
       sharpe: result.sharpe,
       maxDrawdown: result.maxDrawdown,
