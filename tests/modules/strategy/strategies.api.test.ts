@@ -71,16 +71,16 @@ describe('enableStrategy, disableStrategy and Portfolio.strategies', () => {
       { strategy: { kind: 'SMA_CROSSOVER' }, symbols: ['NOPE'] },
       { strategy: { kind: 'SMA_CROSSOVER' }, symbols: [] },
     ];
-    for (const input of bad) expect((await t.firstError(ENABLE, { portfolioId: id, input }, owner.headers)).extensions.code).toBe('BAD_USER_INPUT');
+    for (const input of bad) expect((await t.firstError(ENABLE, { portfolioId: id, input }, owner.headers)).extensions?.code).toBe('BAD_USER_INPUT');
     expect(await count('SELECT count(*)::int AS n FROM strategy WHERE portfolio_id = $1', [id])).toBe(0);
   });
 
   it('answers NOT_FOUND for another user’s portfolio or strategy, exactly as for an unknown one', async () => {
     const id = await funded();
-    expect((await t.firstError(ENABLE, { portfolioId: id, input: smaOn('SIGA') }, other.headers)).extensions.code).toBe('NOT_FOUND');
+    expect((await t.firstError(ENABLE, { portfolioId: id, input: smaOn('SIGA') }, other.headers)).extensions?.code).toBe('NOT_FOUND');
     const mine = (await t.data(ENABLE, { portfolioId: id, input: smaOn('SIGA') }, owner.headers)).enableStrategy;
-    expect((await t.firstError(DISABLE, { id: mine.id }, other.headers)).extensions.code).toBe('NOT_FOUND');
-    expect((await t.firstError(DISABLE, { id: randomUUID() }, owner.headers)).extensions.code).toBe('NOT_FOUND');
+    expect((await t.firstError(DISABLE, { id: mine.id }, other.headers)).extensions?.code).toBe('NOT_FOUND');
+    expect((await t.firstError(DISABLE, { id: randomUUID() }, owner.headers)).extensions?.code).toBe('NOT_FOUND');
     await t.data(DISABLE, { id: mine.id }, owner.headers);
   });
 });
@@ -177,6 +177,6 @@ describe('backtest', () => {
       input({ initialCash: -5 }),
       input({ strategy: { kind: 'FOLLOW_MODEL', modelId: 'm' } }),
     ];
-    for (const variables of cases) expect((await t.firstError(BACKTEST, variables, owner.headers)).extensions.code).toBe('BAD_USER_INPUT');
+    for (const variables of cases) expect((await t.firstError(BACKTEST, variables, owner.headers)).extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
