@@ -36,6 +36,7 @@ import type { InsightDependencies } from './insights.js';
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
+import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -48,6 +49,7 @@ export interface Context extends RequestContext {
     portfolio: PortfolioLoaders;
     orders: OrderLoaders;
     analytics: AnalyticsLoaders;
+    strategies: StrategyLoaders;
   };
   services: {
     stocks: StockService;
@@ -74,6 +76,8 @@ export interface Context extends RequestContext {
     backfill: BackfillService | null;
     /** systemActivity and myActivity (the activity schema of the user database). */
     activity: ActivityService;
+    /** enableStrategy, disableStrategy, backtest (issue 13, part 6). */
+    strategies: StrategyService;
   };
 }
 
@@ -124,6 +128,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   portfolio: ({ deps, loaders, services }) => createPortfolioLoaders(deps.userDb, loaders.stock, services.fx),
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
+  strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({
@@ -147,6 +152,8 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   portfolioValues: ({ deps, services }) => new PortfolioValueService(deps, services.portfolios, deps.analytics?.valueThrottleMs),
   backfill: ({ deps, services }) => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   activity: ({ deps }) => new ActivityService(deps.userSql),
+  strategies: ({ deps, services }) =>
+    new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
 });
 
 /**

@@ -6,6 +6,8 @@ import type { Job, Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import type { EventBus } from '../realtime/event-bus.js';
+import { createStrategies } from '../modules/strategy/strategy-jobs.js';
+import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -24,7 +26,10 @@ export interface InsightHost {
 }
 
 /** Long-lived insight services every request context can reach (ContextDependencies.insights). */
-export interface InsightDependencies {}
+export interface InsightDependencies {
+  /** Enabled strategies' signals into paper orders (issue 13, part 6). */
+  strategies?: StrategyEvaluator;
+}
 
 export interface Insights {
   /** Scheduled jobs, run like the market jobs: under the scheduler's lock, observed by the activity log. */
@@ -36,11 +41,15 @@ export interface Insights {
 }
 
 export async function createInsights(host: InsightHost): Promise<Insights> {
-  void host;
   const jobs: Job[] = [];
   const warmUps: Insights['warmUps'] = [];
   const closers: (() => Promise<void>)[] = [];
   const context: InsightDependencies = {};
+
+  const strategies = createStrategies(host);
+  context.strategies = strategies.evaluator;
+  jobs.push(...strategies.jobs);
+  warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });
   return {
     jobs,
     context,

@@ -24,6 +24,7 @@ import { OrderResolver, PortfolioOrdersResolver } from '../modules/portfolio/ord
 import { PortfolioAnalyticsResolver } from '../modules/portfolio/analytics.resolver.js';
 import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.resolver.js';
 import { ActivityResolver } from '../modules/activity/activity.resolver.js';
+import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strategy/strategy.resolver.js';
 
 export const resolvers = [
   StockResolver,
@@ -50,6 +51,8 @@ export const resolvers = [
   PortfolioAnalyticsResolver,
   PortfolioValueResolver,
   ActivityResolver,
+  StrategyResolver,
+  PortfolioStrategiesResolver,
 ] as const;
 
 /**
