@@ -28,6 +28,7 @@ let apiKeyId: string;
 let portfolioId: string;
 let intruderPortfolioId: string;
 let orderId: string;
+let strategyId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
@@ -65,6 +66,13 @@ beforeAll(async () => {
   );
   expect(order.errors).toBeUndefined();
   orderId = order.data!.placeOrder.id;
+  const strategy = await t.graphql(
+    `mutation($p: ID!) { enableStrategy(portfolioId: $p, input: { strategy: { kind: SMA_CROSSOVER }, symbols: ["AAPL"] }) { id } }`,
+    { p: portfolioId },
+    owner.headers,
+  );
+  expect(strategy.errors).toBeUndefined();
+  strategyId = strategy.data!.enableStrategy.id;
   apiKeyId = made.data!.createApiKey.apiKey.id;
 });
 afterAll(() => t?.close());
@@ -178,7 +186,7 @@ describe('refresh token reuse', () => {
  * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
  */
 /** `ws`: a subscription, attacked over graphql-ws (HTTP refuses subscriptions). */
-const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio' | 'order'; query: string; variables: (id: string) => Record<string, unknown>; ws?: true }> = {
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio' | 'order' | 'strategy'; query: string; variables: (id: string) => Record<string, unknown>; ws?: true }> = {
   'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
   'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
@@ -189,6 +197,12 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
   'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
   'Query.portfolio.id': { kind: 'portfolio', query: `query($id: ID!) { portfolio(id: $id) { name cash } }`, variables: (id) => ({ id }) },
+  'Mutation.disableStrategy.id': { kind: 'strategy', query: `mutation($id: ID!) { disableStrategy(id: $id) { id } }`, variables: (id) => ({ id }) },
+  'Mutation.enableStrategy.portfolioId': {
+    kind: 'portfolio',
+    query: `mutation($id: ID!) { enableStrategy(portfolioId: $id, input: { strategy: { kind: RSI_MEAN_REVERSION }, symbols: ["AAPL"] }) { id } }`,
+    variables: (id) => ({ id }),
+  },
   'Mutation.cancelOrder.id': { kind: 'order', query: `mutation($id: ID!) { cancelOrder(id: $id) { status } }`, variables: (id) => ({ id }) },
   'PlaceOrderInput.portfolioId': {
     kind: 'portfolio',
@@ -284,7 +298,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
-    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId, order: orderId }[operation.kind];
+    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId, order: orderId, strategy: strategyId }[operation.kind];
     const run = operation.ws ? subscribeOnce : t.graphql.bind(t);
     const foreign = await run(operation.query, operation.variables(ownerId), intruder.headers);
     const unknown = await run(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);
