@@ -115,6 +115,18 @@ const environmentSchema = z.object({
   ACTIVITY_RETENTION_PERFORMANCE_DAYS: wholeNumber(1, 3_650, 30),
   ACTIVITY_RETENTION_ERROR_DAYS: wholeNumber(1, 3_650, 90),
   ACTIVITY_RETENTION_USER_ACTION_DAYS: wholeNumber(1, 3_650, 90),
+  // --- news (src/providers/news, src/modules/news) ---
+  NEWS_PROVIDER: z.enum(['offline', 'rss', 'newsapi'], { message: 'expected offline, rss or newsapi' }).default('offline'),
+  NEWS_FEEDS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*$/, { message: 'expected a comma-separated list of http(s):// feed URLs' })
+    .optional(),
+  NEWS_API_KEY: z.string().min(1).optional(),
+  NEWS_API_URL: z
+    .string()
+    .url({ message: 'expected an http(s):// URL' })
+    .refine((value) => /^https?:\/\//.test(value), { message: 'expected an http(s):// URL' })
+    .default('https://newsapi.org/v2'),
   // --- observability (src/observability) ---
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).optional(),
@@ -219,6 +231,19 @@ export interface Config {
   tickStream: TickStreamConfig;
   /** STOCK_DATABASE_REPLICA_URLS: stock-database reads go to these streaming replicas (src/db/read-replicas.ts). */
   stockDatabaseReplicaUrls: string[];
+  /** Where headlines come from; see src/providers/news. */
+  news: NewsConfig;
+}
+
+export interface NewsConfig {
+  /** NEWS_PROVIDER: offline (bundled headlines, the default), rss (NEWS_FEEDS) or newsapi (NEWS_API_KEY). */
+  provider: 'offline' | 'rss' | 'newsapi';
+  /** NEWS_FEEDS: RSS 2.0 or Atom URLs; required for rss. */
+  feeds: string[];
+  /** NEWS_API_KEY; required for newsapi. */
+  apiKey?: string;
+  /** NEWS_API_URL: a NewsAPI-compatible origin and path prefix. @default https://newsapi.org/v2 */
+  apiUrl: string;
 }
 
 export interface ActivityConfig {
@@ -312,6 +337,17 @@ function rateLimitConfig(e: z.output<typeof environmentSchema>): RateLimitConfig
     loginMaxFailuresPerIp: requests(e.LOGIN_MAX_FAILURES_PER_IP, 100),
     loginFailureWindowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
   };
+}
+
+function newsConfig(e: z.output<typeof environmentSchema>): NewsConfig {
+  const feeds = (e.NEWS_FEEDS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  if (e.NEWS_PROVIDER === 'rss' && feeds.length === 0) {
+    throw new ConfigError('Invalid environment variable NEWS_FEEDS: required when NEWS_PROVIDER=rss (comma-separated feed URLs)');
+  }
+  if (e.NEWS_PROVIDER === 'newsapi' && !e.NEWS_API_KEY) {
+    throw new ConfigError('Invalid environment variable NEWS_API_KEY: required when NEWS_PROVIDER=newsapi');
+  }
+  return { provider: e.NEWS_PROVIDER, feeds, apiKey: e.NEWS_API_KEY, apiUrl: e.NEWS_API_URL.replace(/\/+$/, '') };
 }
 
 function trustedProxiesOf(list: string): TrustedProxies {
@@ -431,6 +467,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     tickStream: tickStreamConfig(e),
     stockDatabaseReplicaUrls: (e.STOCK_DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
+    news: newsConfig(e),
   };
 }
 

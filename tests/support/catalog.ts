@@ -132,7 +132,8 @@ export async function readCatalog(sql: SqlExecutor): Promise<SchemaShape> {
            r.relname AS referenced_table, ${columnNames('con.confkey', 'con.confrelid')} AS referenced_columns,
            con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update
     FROM (${TOP_LEVEL_TABLES}) t
-    JOIN pg_constraint con ON con.conrelid = t.oid AND con.contype = 'f'
+    -- conparentid = 0: a key referencing a partitioned table also gets one clone per partition; only the declared one counts.
+    JOIN pg_constraint con ON con.conrelid = t.oid AND con.contype = 'f' AND con.conparentid = 0
     JOIN pg_class r ON r.oid = con.confrelid
     ORDER BY con.conname`);
   for (const fk of foreignKeys) {
