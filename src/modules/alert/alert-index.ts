@@ -167,6 +167,10 @@ export class AlertIndex {
     return this.byId.get(id);
   }
 
+  symbols(): string[] {
+    return [...this.bySymbol.keys()];
+  }
+
   forSymbol(symbol: string): CompiledAlert[] {
     return [...(this.bySymbol.get(symbol)?.values() ?? [])];
   }
@@ -175,14 +179,17 @@ export class AlertIndex {
    * Evaluates the alerts of one symbol. Returns the alerts that fire now; their local state is updated (disarmed,
    * lastFiredAt). A crossing inside the cooldown is swallowed (disarmed without firing).
    */
-  observe(symbol: string, o: Observation, now = Date.now()): Firing[] {
+  observe(symbol: string, o: Observation, now = Date.now(), rearmed?: CompiledAlert[]): Firing[] {
     const forSymbol = this.bySymbol.get(symbol);
     if (!forSymbol) return [];
     const fired: Firing[] = [];
     for (const alert of forSymbol.values()) {
       this.evaluations += 1;
       const { state, value } = evaluate(alert, o);
-      if (state === 'FALSE') alert.armed = true;
+      if (state === 'FALSE' && !alert.armed) {
+        alert.armed = true;
+        rearmed?.push(alert);
+      }
       if (state !== 'TRUE' || !alert.armed) continue;
       alert.armed = false;
       if (alert.lastFiredAt !== null && now - alert.lastFiredAt < alert.cooldownSeconds * 1000) continue;
