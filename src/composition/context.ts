@@ -33,6 +33,8 @@ import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
 import { ActivityService } from '../modules/activity/activity.service.js';
 import type { InsightDependencies } from './insights.js';
+import { AlertService } from '../modules/alert/alert.service.js';
+import { AlertStore } from '../modules/alert/alert.store.js';
 
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
@@ -55,6 +57,7 @@ export interface Context extends RequestContext {
     auth: AuthService;
     collections: CollectionService;
     interests: InterestService;
+    alerts: AlertService;
     screeners: ScreenerService;
     customScreeners: CustomScreenerService;
     indicators: IndicatorService;
@@ -130,6 +133,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   auth: ({ deps }) => deps.auth,
   collections: ({ deps, loaders, services }) => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
   interests: ({ deps, loaders, services }) => new InterestService(deps.userDb, services.stocks, loaders.collection),
+  alerts: ({ deps, services }) => new AlertService(new AlertStore(deps.userDb), services.stocks, deps.bus),
   screeners: ({ deps, loaders }) => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock, deps.catalogue),
   customScreeners: ({ deps, loaders, services }) => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
   indicators: ({ deps }) => new IndicatorService(deps.stockDb, deps.cache),

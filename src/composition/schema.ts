@@ -1,3 +1,4 @@
+import { AlertResolver } from '../modules/alert/alert.resolver.js';
 import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { cacheControlDirective } from '../graphql/cache-control.js';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -26,6 +27,7 @@ import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.res
 import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 
 export const resolvers = [
+  AlertResolver,
   StockResolver,
   QuoteResolver,
   LiveResolver,
