@@ -6,6 +6,8 @@ import type { Job, Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import type { EventBus } from '../realtime/event-bus.js';
+import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
+import { createAlerts } from '../modules/alert/alert.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -24,7 +26,10 @@ export interface InsightHost {
 }
 
 /** Long-lived insight services every request context can reach (ContextDependencies.insights). */
-export interface InsightDependencies {}
+export interface InsightDependencies {
+  /** This process's alert evaluator (symbol-indexed); see src/modules/alert. */
+  alerts?: AlertEvaluator;
+}
 
 export interface Insights {
   /** Scheduled jobs, run like the market jobs: under the scheduler's lock, observed by the activity log. */
@@ -36,11 +41,13 @@ export interface Insights {
 }
 
 export async function createInsights(host: InsightHost): Promise<Insights> {
-  void host;
   const jobs: Job[] = [];
   const warmUps: Insights['warmUps'] = [];
   const closers: (() => Promise<void>)[] = [];
   const context: InsightDependencies = {};
+  const alerts = await createAlerts(host);
+  context.alerts = alerts.evaluator;
+  closers.push(() => alerts.close());
   return {
     jobs,
     context,

@@ -1,4 +1,4 @@
-import { AlertResolver } from '../modules/alert/alert.resolver.js';
+import { AlertResolver, AlertSubscriptionResolver } from '../modules/alert/alert.resolver.js';
 import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { cacheControlDirective } from '../graphql/cache-control.js';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -28,6 +28,7 @@ import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 
 export const resolvers = [
   AlertResolver,
+  AlertSubscriptionResolver,
   StockResolver,
   QuoteResolver,
   LiveResolver,

@@ -1,8 +1,9 @@
 import type { Context } from '../../composition/context.js';
 import { requireViewer } from '../../graphql/auth.js';
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from '../../graphql/type-graphql.js';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from '../../graphql/type-graphql.js';
+import type { AlertTriggeredPayload } from './alert-evaluator.js';
 import { parseInput } from '../../graphql/validate.js';
-import { Alert, AlertEventConnection, CreateAlertInput } from './alert.type.js';
+import { Alert, AlertEvent, AlertEventConnection, CreateAlertInput } from './alert.type.js';
 import { alertHistorySchema, alertIdSchema, createAlertSchema } from './alert.validation.js';
 
 @Resolver()
@@ -33,5 +34,20 @@ export class AlertResolver {
     const viewer = requireViewer(ctx);
     const args = parseInput(alertHistorySchema, { first, after });
     return ctx.services.alerts.history(viewer, args.first, args.after);
+  }
+}
+
+@Resolver()
+export class AlertSubscriptionResolver {
+  @Subscription(() => AlertEvent, {
+    description: 'Each alert of the signed-in user as it fires (in whichever process evaluated it).',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      const viewer = requireViewer(ctx);
+      return ctx.services.alerts.stream(viewer, { onOverflow: ctx.connection?.closeSlowConsumer, onDrop: ctx.connection?.eventDropped });
+    },
+  })
+  alertTriggered(@Root() event: AlertTriggeredPayload): AlertEvent {
+    return { ...event, condition: event.condition as AlertEvent['condition'], firedAt: new Date(event.firedAt) };
   }
 }

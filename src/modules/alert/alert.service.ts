@@ -2,7 +2,9 @@ import type { Viewer } from '../../graphql/auth.js';
 import { NotFoundError } from '../../graphql/errors.js';
 import type { EventBus } from '../../realtime/event-bus.js';
 import type { StockService } from '../stock/stock.service.js';
-import { alertsChangedTopic, type AlertsChangedEvent } from './alert-evaluator.js';
+import { eventStream, type EventStreamOptions } from '../../realtime/event-stream.js';
+import { alertTopic } from '../../realtime/topics.js';
+import { alertsChangedTopic, type AlertsChangedEvent, type AlertTriggeredPayload } from './alert-evaluator.js';
 import { AlertStore, type CreateAlertInput } from './alert.store.js';
 import type { Alert, AlertConditionEnum, AlertEventConnection } from './alert.type.js';
 
@@ -55,5 +57,10 @@ export class AlertService {
       endCursor: events.at(-1)?.id ?? null,
       hasNextPage,
     };
+  }
+
+  /** The viewer's firings only: the topic is named by the viewer's account id. */
+  stream(viewer: Viewer, options?: EventStreamOptions): Promise<AsyncIterableIterator<AlertTriggeredPayload>> {
+    return eventStream<AlertTriggeredPayload>(this.bus, [alertTopic(viewer.accountId)], async () => [], options);
   }
 }

@@ -44,3 +44,27 @@ describe('alerts over GraphQL', () => {
     expect(result.data!.alertHistory).toEqual({ nodes: [], endCursor: null, hasNextPage: false });
   });
 });
+
+describe('alertTriggered', () => {
+  it("delivers a firing to its owner's subscription only, from a tick on the bus", async () => {
+    const { createClient } = await import('graphql-ws');
+    const { WebSocket } = await import('ws');
+    const listen = (user: SignedUpUser) => {
+      const client = createClient({ url: t.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: user.headers.authorization } });
+      const got: any[] = [];
+      client.subscribe({ query: `subscription { alertTriggered { symbol condition value } }` }, { next: (v) => void got.push(v.data), error: () => undefined, complete: () => undefined });
+      return { client, got };
+    };
+    const a = listen(alice);
+    const b = listen(bob);
+    await t.graphql(CREATE, { input: { symbol: 'MSFT', condition: 'PRICE_ABOVE', threshold: 500 } }, alice.headers);
+    await new Promise((r) => setTimeout(r, 300));
+    await t.app.bus.publish('price:MSFT', { symbol: 'MSFT', price: 510, previousClose: 490, volume: 10 });
+    await expect.poll(() => a.got, { timeout: 5000 }).toEqual([{ alertTriggered: { symbol: 'MSFT', condition: 'PRICE_ABOVE', value: 510 } }]);
+    expect(b.got).toEqual([]);
+    const history = await t.graphql(`{ alertHistory { nodes { symbol value } } }`, {}, alice.headers);
+    expect(history.data!.alertHistory.nodes).toEqual([{ symbol: 'MSFT', value: 510 }]);
+    await a.client.dispose();
+    await b.client.dispose();
+  });
+});
