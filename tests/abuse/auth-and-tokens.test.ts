@@ -271,7 +271,8 @@ const ORIGINAL = {
   customScreener: { name: "Owner's screener" },
   myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
   apiKeys: [{ name: "Owner's key" }],
-  alerts: [{ symbol: 'AAPL' }],
+  // The alert created in beforeAll and the one its targetPrice mark keeps (see Alerts in the README).
+  alerts: [{ symbol: 'AAPL' }, { symbol: 'AAPL' }],
   portfolio: { name: "Owner's book", cash: 1000, positions: [], orders: { edges: [{ node: { status: 'NEW' } }] } },
 };
 

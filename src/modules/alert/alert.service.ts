@@ -63,4 +63,13 @@ export class AlertService {
   stream(viewer: Viewer, options?: EventStreamOptions): Promise<AsyncIterableIterator<AlertTriggeredPayload>> {
     return eventStream<AlertTriggeredPayload>(this.bus, [alertTopic(viewer.accountId)], async () => [], options);
   }
+
+  /** Keeps the PRICE alert of a StockInterest in step with its targetPrice (direction rule: AlertStore.syncInterest). */
+  async syncInterest(interest: { id: string; accountId: string; symbol: string; targetPrice: number | null }): Promise<void> {
+    const [quote] = interest.targetPrice === null ? [null] : await this.stocks.quotes([interest.symbol]);
+    const before = await this.store.forInterest(interest.id);
+    const row = await this.store.syncInterest(interest, quote?.price ?? null);
+    const change: AlertsChangedEvent | null = row ? { upsert: row.id } : before ? { remove: before } : null;
+    if (change) await this.bus.publish(alertsChangedTopic, change);
+  }
 }

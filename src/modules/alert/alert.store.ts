@@ -104,6 +104,10 @@ export class AlertStore {
     return this.db.alert.findUnique({ where: { id } });
   }
 
+  async forInterest(interestId: string): Promise<string | null> {
+    return (await this.db.alert.findUnique({ where: { interestId }, select: { id: true } }))?.id ?? null;
+  }
+
   async delete(accountId: string, id: string): Promise<boolean> {
     const { count } = await this.db.alert.deleteMany({ where: { id, accountId } });
     return count > 0;

@@ -68,3 +68,15 @@ describe('alertTriggered', () => {
     await b.client.dispose();
   });
 });
+
+describe('targetPrice through markStock', () => {
+  it('creates the PRICE alert with the target and removes it when the target is cleared', async () => {
+    const mark = (targetPrice: number | null) =>
+      t.graphql(`mutation($p: Float) { markStock(input: { symbol: "AAPL", targetPrice: $p }) { targetPrice } }`, { p: targetPrice }, bob.headers);
+    expect((await mark(300)).errors).toBeUndefined();
+    const list = async () => (await t.graphql(`{ alerts { symbol condition threshold fromTargetPrice } }`, {}, bob.headers)).data!.alerts;
+    expect(await list()).toEqual([{ symbol: 'AAPL', condition: 'PRICE_ABOVE', threshold: 300, fromTargetPrice: true }]);
+    await mark(null);
+    expect(await list()).toEqual([]);
+  });
+});
