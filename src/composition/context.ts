@@ -32,6 +32,8 @@ import { OrderService } from '../modules/portfolio/order.service.js';
 import type { OrderConfig } from '../config.js';
 import { ActivityService } from '../modules/activity/activity.service.js';
 import type { InsightDependencies } from './insights.js';
+import { AlertService } from '../modules/alert/alert.service.js';
+import { AlertStore } from '../modules/alert/alert.store.js';
 
 import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfolio/analytics.loaders.js';
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
@@ -56,6 +58,7 @@ export interface Context extends RequestContext {
     auth: AuthService;
     collections: CollectionService;
     interests: InterestService;
+    alerts: AlertService;
     screeners: ScreenerService;
     customScreeners: CustomScreenerService;
     indicators: IndicatorService;
@@ -135,7 +138,8 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   stocks: ({ deps, loaders }) => new StockService(deps.stockDb, loaders.stock),
   auth: ({ deps }) => deps.auth,
   collections: ({ deps, loaders, services }) => new CollectionService(deps.userDb, deps.userSql, services.stocks, loaders.collection),
-  interests: ({ deps, loaders, services }) => new InterestService(deps.userDb, services.stocks, loaders.collection),
+  interests: ({ deps, loaders, services }) => new InterestService(deps.userDb, services.stocks, loaders.collection, services.alerts),
+  alerts: ({ deps, services }) => new AlertService(new AlertStore(deps.userDb), services.stocks, deps.bus),
   screeners: ({ deps, loaders }) => new ScreenerService(deps.stockDb, loaders.screener, loaders.stock, deps.catalogue),
   customScreeners: ({ deps, loaders, services }) => new CustomScreenerService(deps.userDb, loaders.screener, services.screeners),
   indicators: ({ deps }) => new IndicatorService(deps.stockDb, deps.cache),

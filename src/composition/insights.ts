@@ -8,6 +8,8 @@ import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
+import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
+import { createAlerts } from '../modules/alert/alert.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -29,6 +31,8 @@ export interface InsightHost {
 export interface InsightDependencies {
   /** Enabled strategies' signals into paper orders (issue 13, part 6). */
   strategies?: StrategyEvaluator;
+  /** This process's alert evaluator (symbol-indexed); see src/modules/alert. */
+  alerts?: AlertEvaluator;
 }
 
 export interface Insights {
@@ -50,6 +54,9 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   context.strategies = strategies.evaluator;
   jobs.push(...strategies.jobs);
   warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });
+  const alerts = await createAlerts(host);
+  context.alerts = alerts.evaluator;
+  closers.push(() => alerts.close());
   return {
     jobs,
     context,

@@ -1,3 +1,4 @@
+import { AlertResolver, AlertSubscriptionResolver } from '../modules/alert/alert.resolver.js';
 import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { cacheControlDirective } from '../graphql/cache-control.js';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -27,6 +28,8 @@ import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strategy/strategy.resolver.js';
 
 export const resolvers = [
+  AlertResolver,
+  AlertSubscriptionResolver,
   StockResolver,
   QuoteResolver,
   LiveResolver,

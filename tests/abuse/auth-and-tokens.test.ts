@@ -29,6 +29,7 @@ let portfolioId: string;
 let intruderPortfolioId: string;
 let orderId: string;
 let strategyId: string;
+let alertId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ prepareStock: (db) => db.sql.exec(STOCKS) });
@@ -73,6 +74,9 @@ beforeAll(async () => {
   );
   expect(strategy.errors).toBeUndefined();
   strategyId = strategy.data!.enableStrategy.id;
+  const alert = await t.graphql(`mutation { createAlert(input: { symbol: "AAPL", condition: PRICE_ABOVE, threshold: 300 }) { id } }`, {}, owner.headers);
+  expect(alert.errors).toBeUndefined();
+  alertId = alert.data!.createAlert.id;
   apiKeyId = made.data!.createApiKey.apiKey.id;
 });
 afterAll(() => t?.close());
@@ -186,7 +190,7 @@ describe('refresh token reuse', () => {
  * A new one fails the first test below until it is classified here (and, if user-owned, attacked).
  */
 /** `ws`: a subscription, attacked over graphql-ws (HTTP refuses subscriptions). */
-const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio' | 'order' | 'strategy'; query: string; variables: (id: string) => Record<string, unknown>; ws?: true }> = {
+const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 'portfolio' | 'order' | 'strategy' | 'alert'; query: string; variables: (id: string) => Record<string, unknown>; ws?: true }> = {
   'Query.collection.id': { kind: 'collection', query: `query($id: ID!) { collection(id: $id) { name stocks { symbol } } }`, variables: (id) => ({ id }) },
   'Mutation.renameCollection.id': { kind: 'collection', query: `mutation($id: ID!) { renameCollection(id: $id, name: "Taken") { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCollection.id': { kind: 'collection', query: `mutation($id: ID!) { deleteCollection(id: $id) }`, variables: (id) => ({ id }) },
@@ -195,6 +199,12 @@ const USER_OWNED: Record<string, { kind: 'collection' | 'screener' | 'apiKey' | 
   'Query.customScreener.id': { kind: 'screener', query: `query($id: ID!) { customScreener(id: $id) { name results { totalCount edges { node { symbol } } } } }`, variables: (id) => ({ id }) },
   'Mutation.updateCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { updateCustomScreener(id: $id, input: { name: "Taken" }) { name } }`, variables: (id) => ({ id }) },
   'Mutation.deleteCustomScreener.id': { kind: 'screener', query: `mutation($id: ID!) { deleteCustomScreener(id: $id) }`, variables: (id) => ({ id }) },
+  'Mutation.deleteAlert.id': { kind: 'alert', query: `mutation($id: ID!) { deleteAlert(id: $id) }`, variables: (id) => ({ id }) },
+  'CreateAlertInput.screenerId': {
+    kind: 'screener',
+    query: `mutation($id: ID!) { createAlert(input: { symbol: "AAPL", condition: SCREENER_ENTER, screenerId: $id }) { id } }`,
+    variables: (id) => ({ id }),
+  },
   'Mutation.revokeApiKey.id': { kind: 'apiKey', query: `mutation($id: ID!) { revokeApiKey(id: $id) }`, variables: (id) => ({ id }) },
   'Query.portfolio.id': { kind: 'portfolio', query: `query($id: ID!) { portfolio(id: $id) { name cash } }`, variables: (id) => ({ id }) },
   'Mutation.disableStrategy.id': { kind: 'strategy', query: `mutation($id: ID!) { disableStrategy(id: $id) { id } }`, variables: (id) => ({ id }) },
@@ -261,7 +271,7 @@ async function subscribeOnce(query: string, variables: Record<string, unknown>, 
 async function ownerState() {
   const { data, errors } = await t.graphql(
     `query($c: ID!, $s: ID!, $p: ID!) {
-      collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name }
+      collection(id: $c) { name stocks { symbol } } customScreener(id: $s) { name } myStockInterests { symbol note targetPrice } apiKeys { name } alerts { symbol }
       portfolio(id: $p) { name cash positions { symbol } orders(first: 5) { edges { node { status } } } }
     }`,
     { c: collectionId, s: screenerId, p: portfolioId },
@@ -275,6 +285,8 @@ const ORIGINAL = {
   customScreener: { name: "Owner's screener" },
   myStockInterests: [{ symbol: 'AAPL', note: "owner's secret", targetPrice: 250 }],
   apiKeys: [{ name: "Owner's key" }],
+  // The alert created in beforeAll and the one its targetPrice mark keeps (see Alerts in the README).
+  alerts: [{ symbol: 'AAPL' }, { symbol: 'AAPL' }],
   portfolio: { name: "Owner's book", cash: 1000, positions: [], orders: { edges: [{ node: { status: 'NEW' } }] } },
 };
 
@@ -298,7 +310,7 @@ describe('a signed-in user reaching for another user’s objects (IDOR)', () => 
   });
 
   it.each(Object.entries(USER_OWNED))('gets from %s on the owner’s object exactly the NOT_FOUND an unknown id gets, and changes nothing', async (_, operation) => {
-    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId, order: orderId, strategy: strategyId }[operation.kind];
+    const ownerId = { collection: collectionId, screener: screenerId, apiKey: apiKeyId, portfolio: portfolioId, order: orderId, strategy: strategyId, alert: alertId }[operation.kind];
     const run = operation.ws ? subscribeOnce : t.graphql.bind(t);
     const foreign = await run(operation.query, operation.variables(ownerId), intruder.headers);
     const unknown = await run(operation.query, operation.variables(UNKNOWN_ID), intruder.headers);

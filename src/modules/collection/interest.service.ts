@@ -10,6 +10,8 @@ export class InterestService {
     private readonly db: UserClient,
     private readonly stocks: StockService,
     private readonly loaders: CollectionLoaders,
+    /** Keeps the target price's PRICE alert in step (src/modules/alert); absent in narrow tests. */
+    private readonly alerts?: { syncInterest(interest: { id: string; accountId: string; symbol: string; targetPrice: number | null }): Promise<void> },
   ) {}
 
   async list(viewer: Viewer): Promise<StockInterest[]> {
@@ -26,6 +28,7 @@ export class InterestService {
       create: { accountId: viewer.accountId, stockSymbol: input.symbol, ...data },
       update: data,
     });
+    await this.alerts?.syncInterest({ id: row.id, accountId: viewer.accountId, symbol: input.symbol, targetPrice: input.targetPrice });
     return toStockInterest(row);
   }
 
