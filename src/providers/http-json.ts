@@ -59,7 +59,24 @@ function shortUrl(url: string): string {
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
+export interface FetchWithRetriesOptions {
+  provider: string;
+  symbol?: string;
+  policy: RetryPolicy;
+  headers?: Record<string, string>;
+  /** Ends the attempts early (with the usual "failed after" error); each attempt also has policy.timeoutMs. */
+  signal?: AbortSignal;
+  /** Injected by tests to skip real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * The attempts loop every provider GET shares: a per-attempt timeout, retries with backoff (full jitter, or the
+ * server's Retry-After when longer) on network errors, timeouts, 429 and 5xx; the first other answer is returned
+ * with its body read, and exhausting the attempts throws a retryable ProviderError naming the last failure.
+ */
+export async function fetchWithRetries(url: string, options: FetchWithRetriesOptions): Promise<{ response: Response; text: string }> {
   const { policy, provider, symbol } = options;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -68,22 +85,13 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
   let lastStatus: number | undefined;
 
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
+    if (options.signal?.aborted) break;
     let hint: number | undefined;
     try {
-      const response = await fetch(url, {
-        headers: { accept: 'application/json', ...options.headers },
-        signal: AbortSignal.timeout(policy.timeoutMs),
-      });
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      const response = await fetch(url, { headers: options.headers, signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
       const text = await response.text();
-      if (!isRetryableStatus(response.status)) {
-        let body: unknown = null;
-        try {
-          body = text ? JSON.parse(text) : null;
-        } catch {
-          body = null;
-        }
-        return { status: response.status, body };
-      }
+      if (!isRetryableStatus(response.status)) return { response, text };
       lastStatus = response.status;
       lastFailure = `HTTP ${response.status}`;
       hint = retryAfterMs(response.headers.get('retry-after'));
@@ -102,4 +110,15 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
     status: lastStatus,
     retryable: true,
   });
+}
+
+export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
+  const { response, text } = await fetchWithRetries(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  return { status: response.status, body };
 }
