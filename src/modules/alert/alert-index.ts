@@ -296,6 +296,11 @@ export class AlertIndex {
     return this.bySymbol.get(symbol)?.levels.has('VOLUME_SPIKE') ?? false;
   }
 
+  /** Ids of the alerts on one saved screener. */
+  alertsOfScreener(screenerId: string): string[] {
+    return [...(this.byScreener.get(screenerId)?.keys() ?? [])];
+  }
+
   /** Screener id -> the symbols its SCREENER_ENTER / SCREENER_LEAVE alerts watch. */
   screeners(): Map<string, Set<string>> {
     return new Map([...this.byScreener].map(([id, alerts]) => [id, new Set([...alerts.values()].map((a) => a.symbol))]));
