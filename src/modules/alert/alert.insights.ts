@@ -37,7 +37,8 @@ export async function createAlerts(host: InsightHost): Promise<Alerts> {
         const q = event as { price: number; previousClose: number | null; volume: number };
         handle(async () => {
           // Only symbols with a VOLUME_SPIKE alert need the average (once per session, see VolumeAverages).
-          const averageVolume20 = evaluator.index.watchesVolume(symbol) ? ((await volumeAverages.get(symbol)) ?? undefined) : undefined;
+          // A failed read leaves VOLUME_SPIKE unevaluated on this tick; the symbol's other alerts still are.
+          const averageVolume20 = evaluator.index.watchesVolume(symbol) ? ((await volumeAverages.get(symbol).catch(failed)) ?? undefined) : undefined;
           return evaluator.observe(symbol, { price: q.price, sessionReference: q.previousClose ?? undefined, volume: q.volume, averageVolume20 });
         });
       }),

@@ -168,11 +168,17 @@ describe('the inputs the live path supplies', () => {
     }
     t.app.stockDb.queries.reset();
     expect(await t.app.scheduler.tick(screenersJob())).toBe('ran');
-    // The filters (numeric, categorical), then one membership statement per watched screener (alice's and bob's).
+    // The filters (numeric, categorical), then one membership statement per watched screener (bob's, and alice's
+    // when the cases above ran), however many alerts: bob alone has 20 on his.
     expect(t.app.stockDb.queries.count).toBe(2 + evaluator().index.screeners().size);
-    expect(evaluator().index.screeners().size).toBe(2);
+    expect(evaluator().index.screeners().has(theirs.createCustomScreener.id)).toBe(true);
     // The first run records bob's screener (SEIN is inside it by now): an alert fires on a change, not on what it finds.
     await t.app.scheduler.tick(screenersJob());
     expect((await t.data(HISTORY, {}, bob.headers)).alertHistory.nodes).toEqual([]);
+    // Deleting the screener deletes its alerts (ON DELETE CASCADE); the next run drops them from every index.
+    await t.data(`mutation($id: ID!) { deleteCustomScreener(id: $id) }`, { id: theirs.createCustomScreener.id }, bob.headers);
+    await handled(() => t.app.scheduler.tick(screenersJob()), SYMBOLS.length * 2);
+    expect(evaluator().index.screeners().has(theirs.createCustomScreener.id)).toBe(false);
+    expect((await t.data(`{ alerts { id } }`, {}, bob.headers)).alerts).toEqual([]);
   });
 });
