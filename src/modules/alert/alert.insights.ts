@@ -38,7 +38,7 @@ export async function createAlerts(host: InsightHost): Promise<Alerts> {
         handle(async () => {
           // Only symbols with a VOLUME_SPIKE alert need the average (once per session, see VolumeAverages).
           // A failed read leaves VOLUME_SPIKE unevaluated on this tick; the symbol's other alerts still are.
-          const averageVolume20 = evaluator.index.watchesVolume(symbol) ? ((await volumeAverages.get(symbol).catch(failed)) ?? undefined) : undefined;
+          const averageVolume20 = evaluator.index.watchesVolume(symbol) ? ((await volumeAverages.get(symbol).catch((err: unknown) => (failed(err), null))) ?? undefined) : undefined;
           return evaluator.observe(symbol, { price: q.price, sessionReference: q.previousClose ?? undefined, volume: q.volume, averageVolume20 });
         });
       }),
