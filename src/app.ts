@@ -66,7 +66,7 @@ import { responseCachePlugin } from './cache/response-cache-plugin.js';
 import { CatalogueCache } from './modules/screener/catalogue-cache.js';
 import { cachedReads, observeRefusals, openResponseCache } from './composition/cached-reads.js';
 import type { AuthState } from './graphql/auth.js';
-import { createInsights } from './composition/insights.js';
+import { createInsights, type InsightDependencies } from './composition/insights.js';
 import { drainTickStream, openTickStream } from './modules/market/tick-stream.js';
 
 export interface App {
@@ -100,6 +100,8 @@ export interface App {
   startJobs(): void;
   /** Keeps technical_indicator complete (the indicators job and backfills call it). */
   readonly indicatorHistory: IndicatorHistory;
+  /** Long-lived insight services (strategies, alerts); see src/composition/insights.ts. */
+  readonly insights: InsightDependencies;
   /** The start-up indicator run (INDICATOR_HISTORY_ON_START), null when off; resolves when it is done. */
   readonly startupIndicators: Promise<unknown> | null;
   /** Open graphql-ws connections. */
@@ -395,6 +397,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       activity,
       startJobs: () => jobs.forEach((job) => scheduler.add(job)),
       indicatorHistory,
+      insights: insights.context,
       startupIndicators,
       websocketClients: () => websockets.clientCount(),
       observability,

@@ -57,6 +57,9 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const alerts = await createAlerts(host);
   context.alerts = alerts.evaluator;
   closers.push(() => alerts.close());
+  jobs.push(...alerts.jobs);
+  // The saved screeners' first membership, so SCREENER_ENTER / SCREENER_LEAVE fire on the first change after start.
+  warmUps.push({ name: 'alert-screeners', run: () => host.scheduler.tick(alerts.jobs[0]!) });
   return {
     jobs,
     context,

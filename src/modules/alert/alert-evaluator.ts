@@ -2,6 +2,7 @@ import type { EventBus } from '../../realtime/event-bus.js';
 import { alertTopic, type ScanCompletedEvent, type SentimentUpdatedEvent } from '../../realtime/topics.js';
 import { AlertIndex, type CompiledAlert, type Observation } from './alert-index.js';
 import { toSpec, type AlertEventRow, type AlertStore } from './alert.store.js';
+import type { ScreenerMembershipEvent } from './screener-membership.js';
 
 /** Bus topic on which alert creations / deletions reach every process's index. */
 export const alertsChangedTopic = 'alerts:changed';
@@ -23,6 +24,8 @@ export interface AlertTriggeredPayload {
  */
 export class AlertEvaluator {
   readonly index = new AlertIndex();
+  /** Bus events this process has finished handling (tests wait on it instead of sleeping). */
+  handled = 0;
 
   constructor(
     private readonly store: AlertStore,
@@ -77,6 +80,15 @@ export class AlertEvaluator {
     for (const symbol of this.index.symbols()) {
       fired.push(...(await this.observe(symbol, { scanKinds: kinds.get(symbol) ?? new Set() }, now)));
     }
+    return fired;
+  }
+
+  /** Symbols that entered or left a saved screener: ENTER alerts see them inside, LEAVE alerts outside. */
+  async onScreenerMembership(event: ScreenerMembershipEvent, now = new Date()): Promise<AlertEventRow[]> {
+    const evaluated = new Set([event.screenerId]);
+    const fired: AlertEventRow[] = [];
+    for (const symbol of event.entered) fired.push(...(await this.observe(symbol, { inScreeners: evaluated, screenersEvaluated: evaluated }, now)));
+    for (const symbol of event.left) fired.push(...(await this.observe(symbol, { inScreeners: new Set(), screenersEvaluated: evaluated }, now)));
     return fired;
   }
 

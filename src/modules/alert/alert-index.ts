@@ -1,6 +1,7 @@
 /**
- * In-memory alert evaluation, indexed by symbol: a tick looks up the alerts of its symbol only, so the cost of a
- * tick is the number of alerts on that symbol, not the total number of alerts.
+ * In-memory alert evaluation, indexed by symbol and, within a symbol, by level: a tick looks up its symbol, then
+ * for each level condition compares the value with the nearest level only, so it costs a few comparisons plus the
+ * alerts that actually change state (fire or re-arm), not the number of alerts (bench/alerts.ts).
  *
  * Every condition evaluates to TRUE (fire if armed), FALSE (re-arm) or BAND (neither: the value sits in the
  * hysteresis band just inside the level, so noise around a level cannot fire it twice).
@@ -103,7 +104,7 @@ export function evaluate(alert: AlertSpec, o: Observation): { state: State; valu
     case 'PERCENT_MOVE': {
       if (o.price === undefined || !o.sessionReference) return { state: 'UNKNOWN', value: null };
       const pct = ((o.price - o.sessionReference) / o.sessionReference) * 100;
-      return { state: level(Math.abs(pct), t, true, t * RATIO_BAND), value: pct };
+      return { state: level(Math.abs(pct), t, true, Math.abs(t) * RATIO_BAND), value: pct };
     }
     case 'RSI_ABOVE':
     case 'RSI_BELOW':
@@ -112,7 +113,7 @@ export function evaluate(alert: AlertSpec, o: Observation): { state: State; valu
     case 'VOLUME_SPIKE': {
       if (o.volume === undefined || !o.averageVolume20) return { state: 'UNKNOWN', value: null };
       const ratio = o.volume / o.averageVolume20;
-      return { state: level(ratio, t, true, t * RATIO_BAND), value: ratio };
+      return { state: level(ratio, t, true, Math.abs(t) * RATIO_BAND), value: ratio };
     }
     case 'SCAN':
       if (!o.scanKinds) return { state: 'UNKNOWN', value: null };
@@ -135,10 +136,95 @@ export function evaluate(alert: AlertSpec, o: Observation): { state: State; valu
   }
 }
 
+type LevelCondition = 'PRICE_ABOVE' | 'PRICE_BELOW' | 'PERCENT_MOVE' | 'RSI_ABOVE' | 'RSI_BELOW' | 'VOLUME_SPIKE';
+const LEVEL_CONDITIONS: ReadonlySet<AlertCondition> = new Set<LevelCondition>(['PRICE_ABOVE', 'PRICE_BELOW', 'PERCENT_MOVE', 'RSI_ABOVE', 'RSI_BELOW', 'VOLUME_SPIKE']);
+
+function band(condition: LevelCondition, threshold: number): number {
+  if (condition === 'RSI_ABOVE' || condition === 'RSI_BELOW') return RSI_BAND;
+  if (condition === 'PRICE_ABOVE' || condition === 'PRICE_BELOW') return Math.abs(threshold) * PRICE_BAND;
+  return Math.abs(threshold) * RATIO_BAND;
+}
+
+/** -1 for the "below" conditions: their values and levels are negated so every bucket reads as "fires at or above". */
+const sign = (condition: LevelCondition) => (condition === 'PRICE_BELOW' || condition === 'RSI_BELOW' ? -1 : 1);
+
+/** The value a level condition compares, signed (NaN when the observation does not carry it: compares false). */
+function compared(condition: LevelCondition, o: Observation): number {
+  switch (condition) {
+    case 'PRICE_ABOVE':
+      return o.price ?? NaN;
+    case 'PRICE_BELOW':
+      return o.price === undefined ? NaN : -o.price;
+    case 'PERCENT_MOVE':
+      return o.price === undefined || !o.sessionReference ? NaN : Math.abs(reported(condition, o));
+    case 'RSI_ABOVE':
+      return o.rsi ?? NaN;
+    case 'RSI_BELOW':
+      return o.rsi === undefined ? NaN : -o.rsi;
+    case 'VOLUME_SPIKE':
+      return o.volume === undefined || !o.averageVolume20 ? NaN : o.volume / o.averageVolume20;
+  }
+}
+
+/** The value a firing reports: the price, the signed % move, the RSI, the volume ratio. */
+function reported(condition: LevelCondition, o: Observation): number {
+  if (condition === 'PERCENT_MOVE') return ((o.price! - o.sessionReference!) / o.sessionReference!) * 100;
+  if (condition === 'VOLUME_SPIKE') return o.volume! / o.averageVolume20!;
+  return condition === 'RSI_ABOVE' || condition === 'RSI_BELOW' ? o.rsi! : o.price!;
+}
+
+/** A level alert in signed space: fires when the compared value reaches fireAt, re-arms when it drops below rearmBelow. */
+interface LevelEntry {
+  alert: CompiledAlert;
+  fireAt: number;
+  rearmBelow: number;
+}
+
+/**
+ * The alerts of one (symbol, level condition). `armed` is sorted by fireAt descending and `disarmed` by rearmBelow
+ * ascending, so the next alert to change state is always the last one: a tick pops while the last one qualifies.
+ */
+interface LevelBucket {
+  condition: LevelCondition;
+  armed: LevelEntry[];
+  disarmed: LevelEntry[];
+}
+
+interface SymbolAlerts {
+  levels: Map<LevelCondition, LevelBucket>;
+  /** SCAN, screener and sentiment alerts: evaluated one by one, only by the rare events that carry their input. */
+  others: Map<string, CompiledAlert>;
+  size: number;
+}
+
+/** Inserts keeping `list` sorted by key (ascending, or descending when `descending`); ties go after their equals. */
+function insertSorted(list: LevelEntry[], entry: LevelEntry, key: (e: LevelEntry) => number, descending: boolean): void {
+  const k = key(entry);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const before = descending ? key(list[mid]!) >= k : key(list[mid]!) <= k;
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, entry);
+}
+const byFireAt = (e: LevelEntry) => e.fireAt;
+const byRearm = (e: LevelEntry) => e.rearmBelow;
+
+function removeEntry(list: LevelEntry[], alert: CompiledAlert): boolean {
+  const at = list.findIndex((e) => e.alert === alert);
+  if (at < 0) return false;
+  list.splice(at, 1);
+  return true;
+}
+
 export class AlertIndex {
-  private readonly bySymbol = new Map<string, Map<string, CompiledAlert>>();
-  private readonly byId = new Map<string, CompiledAlert>();
-  /** Alert evaluations performed so far (a tick costs the alerts of its symbol). */
+  private readonly bySymbol = new Map<string, SymbolAlerts>();
+  private readonly byId = new Map<string, { alert: CompiledAlert; entry?: LevelEntry; bucket?: LevelBucket }>();
+  private readonly byScreener = new Map<string, Map<string, CompiledAlert>>();
+  /** Alerts examined so far: the ones that changed state, plus each evaluation of a SCAN, screener or sentiment alert. */
   evaluations = 0;
 
   get size(): number {
@@ -147,24 +233,51 @@ export class AlertIndex {
 
   upsert(spec: AlertSpec, state: { armed?: boolean; lastFiredAt?: number | null } = {}): void {
     this.remove(spec.id);
-    const compiled: CompiledAlert = { ...spec, armed: state.armed ?? true, lastFiredAt: state.lastFiredAt ?? null };
+    const alert: CompiledAlert = { ...spec, armed: state.armed ?? true, lastFiredAt: state.lastFiredAt ?? null };
     let forSymbol = this.bySymbol.get(spec.symbol);
-    if (!forSymbol) this.bySymbol.set(spec.symbol, (forSymbol = new Map()));
-    forSymbol.set(spec.id, compiled);
-    this.byId.set(spec.id, compiled);
+    if (!forSymbol) this.bySymbol.set(spec.symbol, (forSymbol = { levels: new Map(), others: new Map(), size: 0 }));
+    forSymbol.size += 1;
+    if (LEVEL_CONDITIONS.has(spec.condition)) {
+      const condition = spec.condition as LevelCondition;
+      let bucket = forSymbol.levels.get(condition);
+      if (!bucket) forSymbol.levels.set(condition, (bucket = { condition, armed: [], disarmed: [] }));
+      const fireAt = sign(condition) * (spec.threshold ?? 0);
+      const entry: LevelEntry = { alert, fireAt, rearmBelow: fireAt - band(condition, spec.threshold ?? 0) };
+      if (alert.armed) insertSorted(bucket.armed, entry, byFireAt, true);
+      else insertSorted(bucket.disarmed, entry, byRearm, false);
+      this.byId.set(spec.id, { alert, entry, bucket });
+      return;
+    }
+    forSymbol.others.set(spec.id, alert);
+    this.byId.set(spec.id, { alert });
+    if (spec.screenerId) {
+      let forScreener = this.byScreener.get(spec.screenerId);
+      if (!forScreener) this.byScreener.set(spec.screenerId, (forScreener = new Map()));
+      forScreener.set(spec.id, alert);
+    }
   }
 
   remove(id: string): void {
     const existing = this.byId.get(id);
     if (!existing) return;
     this.byId.delete(id);
-    const forSymbol = this.bySymbol.get(existing.symbol);
-    forSymbol?.delete(id);
-    if (forSymbol?.size === 0) this.bySymbol.delete(existing.symbol);
+    const { alert, bucket } = existing;
+    const forSymbol = this.bySymbol.get(alert.symbol)!;
+    forSymbol.size -= 1;
+    if (bucket) {
+      if (!removeEntry(bucket.armed, alert)) removeEntry(bucket.disarmed, alert);
+      if (bucket.armed.length + bucket.disarmed.length === 0) forSymbol.levels.delete(bucket.condition);
+    } else {
+      forSymbol.others.delete(id);
+      const forScreener = alert.screenerId ? this.byScreener.get(alert.screenerId) : undefined;
+      forScreener?.delete(id);
+      if (forScreener?.size === 0) this.byScreener.delete(alert.screenerId!);
+    }
+    if (forSymbol.size === 0) this.bySymbol.delete(alert.symbol);
   }
 
   get(id: string): CompiledAlert | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.alert;
   }
 
   symbols(): string[] {
@@ -172,7 +285,25 @@ export class AlertIndex {
   }
 
   forSymbol(symbol: string): CompiledAlert[] {
-    return [...(this.bySymbol.get(symbol)?.values() ?? [])];
+    const forSymbol = this.bySymbol.get(symbol);
+    if (!forSymbol) return [];
+    const levels = [...forSymbol.levels.values()].flatMap((b) => [...b.armed, ...b.disarmed].map((e) => e.alert));
+    return [...levels, ...forSymbol.others.values()];
+  }
+
+  /** True when the symbol holds a VOLUME_SPIKE alert (a tick then needs the symbol's average volume). */
+  watchesVolume(symbol: string): boolean {
+    return this.bySymbol.get(symbol)?.levels.has('VOLUME_SPIKE') ?? false;
+  }
+
+  /** Ids of the alerts on one saved screener. */
+  alertsOfScreener(screenerId: string): string[] {
+    return [...(this.byScreener.get(screenerId)?.keys() ?? [])];
+  }
+
+  /** Screener id -> the symbols its SCREENER_ENTER / SCREENER_LEAVE alerts watch. */
+  screeners(): Map<string, Set<string>> {
+    return new Map([...this.byScreener].map(([id, alerts]) => [id, new Set([...alerts.values()].map((a) => a.symbol))]));
   }
 
   /**
@@ -183,19 +314,50 @@ export class AlertIndex {
     const forSymbol = this.bySymbol.get(symbol);
     if (!forSymbol) return [];
     const fired: Firing[] = [];
-    for (const alert of forSymbol.values()) {
-      this.evaluations += 1;
-      const { state, value } = evaluate(alert, o);
-      if (state === 'FALSE' && !alert.armed) {
-        alert.armed = true;
-        rearmed?.push(alert);
+    for (const bucket of forSymbol.levels.values()) {
+      const value = compared(bucket.condition, o);
+      if (!Number.isNaN(value)) this.observeLevel(bucket, value, o, now, fired, rearmed);
+    }
+    if (forSymbol.others.size > 0 && (o.scanKinds || o.inScreeners || o.sentimentScore !== undefined)) {
+      for (const alert of forSymbol.others.values()) {
+        this.evaluations += 1;
+        const { state, value } = evaluate(alert, o);
+        if (state === 'FALSE' && !alert.armed) {
+          alert.armed = true;
+          rearmed?.push(alert);
+        }
+        if (state !== 'TRUE' || !alert.armed) continue;
+        alert.armed = false;
+        if (this.coolingDown(alert, now)) continue;
+        alert.lastFiredAt = now;
+        fired.push({ alert, value });
       }
-      if (state !== 'TRUE' || !alert.armed) continue;
-      alert.armed = false;
-      if (alert.lastFiredAt !== null && now - alert.lastFiredAt < alert.cooldownSeconds * 1000) continue;
-      alert.lastFiredAt = now;
-      fired.push({ alert, value });
     }
     return fired;
+  }
+
+  private observeLevel(bucket: LevelBucket, value: number, o: Observation, now: number, fired: Firing[], rearmed?: CompiledAlert[]): void {
+    const { armed, disarmed } = bucket;
+    while (disarmed.length > 0 && value < disarmed[disarmed.length - 1]!.rearmBelow) {
+      const entry = disarmed.pop()!;
+      this.evaluations += 1;
+      entry.alert.armed = true;
+      rearmed?.push(entry.alert);
+      insertSorted(armed, entry, byFireAt, true);
+    }
+    while (armed.length > 0 && value >= armed[armed.length - 1]!.fireAt) {
+      const entry = armed.pop()!;
+      this.evaluations += 1;
+      const { alert } = entry;
+      alert.armed = false;
+      insertSorted(disarmed, entry, byRearm, false);
+      if (this.coolingDown(alert, now)) continue;
+      alert.lastFiredAt = now;
+      fired.push({ alert, value: reported(bucket.condition, o) });
+    }
+  }
+
+  private coolingDown(alert: CompiledAlert, now: number): boolean {
+    return alert.lastFiredAt !== null && now - alert.lastFiredAt < alert.cooldownSeconds * 1000;
   }
 }

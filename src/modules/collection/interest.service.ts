@@ -34,7 +34,12 @@ export class InterestService {
 
   /** True when a mark was removed, false when there was none. */
   async unmark(viewer: Viewer, symbol: string): Promise<boolean> {
-    const { count } = await this.db.userStockPotential.deleteMany({ where: { accountId: viewer.accountId, stockSymbol: symbol } });
+    const row = await this.db.userStockPotential.findUnique({ where: { accountId_stockSymbol: { accountId: viewer.accountId, stockSymbol: symbol } } });
+    if (!row) return false;
+    // Through the alert service first, so every process's alert index drops the target's alert (the row's delete
+    // would cascade to it without telling anyone).
+    await this.alerts?.syncInterest({ id: row.id, accountId: viewer.accountId, symbol, targetPrice: null });
+    const { count } = await this.db.userStockPotential.deleteMany({ where: { id: row.id } });
     return count > 0;
   }
 

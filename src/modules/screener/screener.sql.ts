@@ -201,3 +201,14 @@ export function compileScreenerCount(conditions: ScreenerConditions, market: Scr
     FROM stock s${join}
     WHERE ${Prisma.join(clauses, ' AND ')}`;
 }
+
+/** Which of `symbols` match every criterion (alerts on entering / leaving a saved screener): one statement. */
+export function compileScreenerMembers(conditions: ScreenerConditions, market: ScreenerMarket, symbols: readonly string[]): Prisma.Sql {
+  const { clauses, expressions } = compileWhere(conditions);
+  clauses.push(Prisma.sql`s.symbol = ANY(${[...symbols]}::varchar[])`);
+  const join = candleJoins(expressions, market);
+  return Prisma.sql`
+    SELECT s.symbol
+    FROM stock s${join}
+    WHERE ${Prisma.join(clauses, ' AND ')}`;
+}

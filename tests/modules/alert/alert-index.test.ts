@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertIndex, type AlertCondition, type AlertSpec, type Observation } from '../../../src/modules/alert/alert-index.js';
+import { AlertIndex, evaluate, type AlertCondition, type AlertSpec, type Observation } from '../../../src/modules/alert/alert-index.js';
 
 function spec(id: string, condition: AlertCondition, over: Partial<AlertSpec> = {}): AlertSpec {
   return {
@@ -103,20 +103,67 @@ describe('cooldown', () => {
 });
 
 describe('symbol index', () => {
-  it('evaluates exactly the alerts of the ticked symbol, however many alerts other symbols hold', () => {
+  it('examines only the alerts a tick changes, however many alerts its symbol and other symbols hold', () => {
     const index = new AlertIndex();
     for (let s = 0; s < 50; s++) {
-      for (let k = 0; k < 20; k++) index.upsert(spec(`${s}-${k}`, 'PRICE_ABOVE', { symbol: `S${s}` }));
+      for (let k = 0; k < 20; k++) index.upsert(spec(`${s}-${k}`, 'PRICE_ABOVE', { symbol: `S${s}`, threshold: 100 + k }));
     }
     index.upsert(spec('x1', 'PRICE_BELOW', { symbol: 'LONE' }));
     index.upsert(spec('x2', 'PRICE_ABOVE', { symbol: 'LONE' }));
     index.evaluations = 0;
-    index.observe('LONE', { price: 50 });
+    // 50 is below every S7 level: nothing changes, nothing is examined.
+    expect(index.observe('S7', { price: 50 })).toEqual([]);
+    expect(index.evaluations).toBe(0);
+    // 104.5 crosses the levels 100..104 and no others.
+    expect(index.observe('S7', { price: 104.5 }).map((f) => f.alert.threshold)).toEqual([100, 101, 102, 103, 104]);
+    expect(index.evaluations).toBe(5);
+    // 102 re-arms those whose band it left (103 and 104 re-arm below 102.485 and 103.48); 100..102 stay in their band.
+    index.evaluations = 0;
+    expect(index.observe('S7', { price: 102 })).toEqual([]);
     expect(index.evaluations).toBe(2);
-    index.observe('S7', { price: 50 });
-    expect(index.evaluations).toBe(22);
+    expect(index.forSymbol('S7').filter((a) => a.armed).map((a) => a.threshold).sort((a, b) => a! - b!)).toEqual(
+      [103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119],
+    );
+    index.evaluations = 0;
+    expect(index.observe('LONE', { price: 50 }).map((f) => f.alert.id)).toEqual(['x1']);
     index.observe('NOBODY', { price: 50 });
-    expect(index.evaluations).toBe(22);
+    expect(index.evaluations).toBe(1);
+  });
+
+  it('agrees with evaluating every alert one by one on a random walk through many levels', () => {
+    const conditions: AlertCondition[] = ['PRICE_ABOVE', 'PRICE_BELOW', 'PERCENT_MOVE', 'RSI_ABOVE', 'RSI_BELOW', 'VOLUME_SPIKE'];
+    const specs = Array.from({ length: 300 }, (_, i) =>
+      spec(`a${i}`, conditions[i % conditions.length]!, { threshold: [90 + (i % 25), 90 + (i % 25), 1 + (i % 9), 50 + (i % 40), 10 + (i % 40), 1 + (i % 5) / 2][i % 6]!, cooldownSeconds: i % 3 }),
+    );
+    const indexed = new AlertIndex();
+    for (const s of specs) indexed.upsert(s);
+    // The reference: every alert evaluated one by one with `evaluate`, hysteresis and cooldown applied by hand.
+    const reference = specs.map((s) => ({ ...s, armed: true, lastFiredAt: null as number | null }));
+    const referenceObserve = (o: Observation, at: number) =>
+      reference.flatMap((alert) => {
+        const { state } = evaluate(alert, o);
+        if (state === 'FALSE') alert.armed = true;
+        if (state !== 'TRUE' || !alert.armed) return [];
+        alert.armed = false;
+        if (alert.lastFiredAt !== null && at - alert.lastFiredAt < alert.cooldownSeconds * 1000) return [];
+        alert.lastFiredAt = at;
+        return [alert.id];
+      });
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    let price = 100;
+    let firings = 0;
+    for (let step = 0; step < 400; step++) {
+      price = Math.max(80, Math.min(125, price + (random() - 0.5) * 4));
+      const o: Observation = { price, sessionReference: 100, rsi: price - 50, volume: price * 20, averageVolume20: 1000 };
+      const at = 1_000_000 + step * 700;
+      const got = indexed.observe('AAPL', o, at).map((f) => f.alert.id).sort();
+      const want = referenceObserve(o, at).sort();
+      expect(got).toEqual(want);
+      firings += got.length;
+    }
+    // Not vacuous: the walk crosses levels of every kind many times.
+    expect(firings).toBeGreaterThan(300);
   });
 
   it('removing an alert takes it out of its symbol and an upsert moves it to its new symbol', () => {

@@ -79,4 +79,14 @@ describe('targetPrice through markStock', () => {
     await mark(null);
     expect(await list()).toEqual([]);
   });
+
+  it("unmarkStock deletes the target's alert and takes it out of the process's alert index", async () => {
+    const mark = `mutation { markStock(input: { symbol: "MSFT", targetPrice: 900 }) { targetPrice } }`;
+    expect((await t.graphql(mark, {}, bob.headers)).errors).toBeUndefined();
+    const [alert] = (await t.data(`{ alerts { id } }`, {}, bob.headers)).alerts;
+    await expect.poll(() => t.app.insights.alerts!.index.get(alert.id)).toBeDefined();
+    expect((await t.data(`mutation { unmarkStock(symbol: "MSFT") }`, {}, bob.headers)).unmarkStock).toBe(true);
+    expect((await t.data(`{ alerts { id } }`, {}, bob.headers)).alerts).toEqual([]);
+    await expect.poll(() => t.app.insights.alerts!.index.get(alert.id), { timeout: 5_000 }).toBeUndefined();
+  });
 });
