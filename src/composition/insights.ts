@@ -10,6 +10,7 @@ import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
+import { createFeatures } from '../modules/prediction/features/features.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -57,6 +58,10 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const alerts = await createAlerts(host);
   context.alerts = alerts.evaluator;
   closers.push(() => alerts.close());
+  const features = createFeatures(host);
+  jobs.push(...features.jobs);
+  warmUps.push({ name: 'features', run: () => host.scheduler.tick(features.jobs[0]!) });
+  closers.push(() => features.close());
   return {
     jobs,
     context,
