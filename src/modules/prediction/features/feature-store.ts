@@ -29,11 +29,11 @@ export interface FeatureRefreshReport {
 export interface FeatureStoreOptions {
   /** @default FEATURE_VERSION */
   version?: number;
-  /** Symbols per slice (default 50; 10 on PGlite). */
+  /** Symbols per slice (default 50; 4 on PGlite). */
   sliceSymbols?: number;
   /** Symbols computed from their first candle per round trip (default 5; 1 on PGlite). */
   fullSymbols?: number;
-  /** Rows per upsert statement. @default 5000 */
+  /** Rows per upsert statement (default 5000; 500 on PGlite). */
   batchRows?: number;
   /** Awaited after a slice is computed and before it is written (race tests hold two stores there). */
   beforeWrite?: () => Promise<void>;
@@ -78,10 +78,12 @@ export class FeatureStore {
     private readonly options: FeatureStoreOptions = {},
   ) {
     this.version = options.version ?? FEATURE_VERSION;
-    this.sliceSymbols = options.sliceSymbols ?? (sql.kind === 'pglite' ? 10 : 50);
-    // Embedded PGlite runs each statement on this thread: smaller statements there keep each stall short.
-    this.fullSymbols = options.fullSymbols ?? (sql.kind === 'pglite' ? 1 : 5);
-    this.batchRows = options.batchRows ?? 5000;
+    // Embedded PGlite runs each statement on this thread: smaller statements there keep each stall short
+    // (bench/feature-lag.ts: a 5,000-row upsert held it 1.7 s, 10 symbols' look-back candles 0.5 s).
+    const embedded = sql.kind === 'pglite';
+    this.sliceSymbols = options.sliceSymbols ?? (embedded ? 4 : 50);
+    this.fullSymbols = options.fullSymbols ?? (embedded ? 1 : 5);
+    this.batchRows = options.batchRows ?? (embedded ? 500 : 5000);
   }
 
   /** Brings every active stock's (or the given ones') rows of this version up to date. */
