@@ -20,7 +20,7 @@ export function createFeatures(host: InsightHost): { store: FeatureStore; jobs: 
     lockTtlMs: 30 * 60_000,
     async run(): Promise<FeatureRefreshReport> {
       const report = await store.refresh({ signal: host.signal });
-      await refreshFeatureSummary(host.stockDb.sql);
+      if (!host.signal.aborted) await refreshFeatureSummary(host.stockDb.sql);
       return report;
     },
   };
