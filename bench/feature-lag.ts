@@ -1,5 +1,5 @@
 // Event-loop lag while the features job runs on the embedded database with the whole seed (two years, every stock):
-//   npx tsx bench/feature-lag.ts            (FEATURE_WORKERS, default 1; 0 computes on the main thread)
+//   npx tsx bench/feature-lag.ts            (FEATURE_WORKERS, default 1; 0 computes on the main thread; PROFILE=1 prints each statement kind's longest run)
 // First run (every symbol from its first candle), then the steady run after one new candle per symbol.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { seedStockDb } from '../src/db/seed/seed-stock-db.js';
