@@ -72,6 +72,8 @@ describe('featureSummary and the hourly features job', () => {
     const rest = await summary({ first: 2, after: first.pageInfo.endCursor });
     expect(rest.edges.map((e: any) => e.node.symbol)).toEqual(['XOM']);
     expect(rest.pageInfo.hasNextPage).toBe(false);
+    // One statement on the view for the whole page.
+    expect((await t.coldStatements(SUMMARY, { first: 3 }, admin)).stock).toBe(1);
     expect((await t.firstError(SUMMARY, { after: 'bm9wZTpub3Bl' }, admin)).extensions?.code).toBe('BAD_USER_INPUT');
     expect((await t.firstError(SUMMARY, { first: 500 }, admin)).extensions?.code).toBe('BAD_USER_INPUT');
   });
