@@ -10,6 +10,7 @@ import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
+import { createFeatures } from '../modules/prediction/features/features.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -60,6 +61,10 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   jobs.push(...alerts.jobs);
   // The saved screeners' first membership, so SCREENER_ENTER / SCREENER_LEAVE fire on the first change after start.
   warmUps.push({ name: 'alert-screeners', run: () => host.scheduler.tick(alerts.jobs[0]!) });
+  const features = createFeatures(host);
+  jobs.push(...features.jobs);
+  warmUps.push({ name: 'features', run: () => host.scheduler.tick(features.jobs[0]!) });
+  closers.push(() => features.close());
   return {
     jobs,
     context,

@@ -1,5 +1,5 @@
 // Engineered features of a daily history, one row per session, oldest first. Pure and plain data in and out, so it
-// runs the same inline or in a worker (src/workers/prediction-worker.ts). The moving averages, RSI, MACD, Bollinger
+// runs the same inline or in a worker (src/workers/feature-worker.ts). The moving averages, RSI, MACD, Bollinger
 // bands and ATR come from the indicator engine; the rest is computed here.
 import { atr, bollinger, macd, rsi, sma } from '../../indicator/engine/series.js';
 
