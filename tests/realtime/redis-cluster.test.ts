@@ -2,38 +2,26 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCache } from '../../src/cache/redis-cache.js';
-import { loadConfig, type RedisTopology } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { RedisJobLock } from '../../src/jobs/job-lock.js';
 import { createLogger } from '../../src/log.js';
 import { RedisTickStream } from '../../src/modules/market/tick-stream.js';
 import { RateLimits } from '../../src/ratelimit/rate-limits.js';
 import { RedisEventBus } from '../../src/realtime/redis-event-bus.js';
-import { connectRedis, isCluster, type RedisClient } from '../../src/redis.js';
+import type { RedisClient } from '../../src/redis.js';
+import { connectTestCluster, deleteClusterKeys } from '../support/redis-cluster.js';
 import { testRedisClusterNodes } from '../support/servers.js';
 
 const nodes = testRedisClusterNodes();
 const logger = createLogger('silent');
 // Run-scoped: every key and channel of this file starts with it, and only those are deleted afterwards.
 const prefix = `mgtest:${randomBytes(4).toString('hex')}:`;
-const topology = (): RedisTopology => loadConfig({ REDIS_CLUSTER_NODES: nodes! }).redis!;
 
 const opened: RedisClient[] = [];
 async function cluster(name: string, subscriber = false): Promise<Cluster> {
-  const client = await connectRedis(topology(), name, { subscriber, commandTimeoutMs: 2_000 });
+  const client = await connectTestCluster(nodes!, name, subscriber);
   opened.push(client);
-  if (!isCluster(client)) throw new Error('expected a Cluster client');
   return client;
-}
-
-async function deleteRunKeys(client: Cluster): Promise<void> {
-  for (const master of client.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await master.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) await master.del(key);
-    } while (cursor !== '0');
-  }
 }
 
 const until = async (condition: () => boolean, ms = 5_000) => {
@@ -47,7 +35,7 @@ describe.skipIf(!nodes)('Redis on a 3-master Cluster (needs TEST_REDIS_CLUSTER_N
     admin = await cluster('test-cluster-admin');
   });
   afterAll(async () => {
-    if (admin) await deleteRunKeys(admin);
+    if (admin) await deleteClusterKeys(admin, prefix);
     for (const client of opened.splice(0)) client.disconnect();
   });
 
