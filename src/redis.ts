@@ -17,6 +17,12 @@ export interface ConnectOptions {
   commandTimeoutMs?: number;
   /** A connection for SUBSCRIBE (or, on a Cluster, SSUBSCRIBE to every master): keeps its offline queue. */
   subscriber?: boolean;
+  /**
+   * A connection for blocking commands (BullMQ's Worker and QueueEvents: BZPOPMIN, XREAD BLOCK): like a subscriber,
+   * no command timeout, no retry limit, an offline queue. BullMQ on a Cluster also needs its `prefix` hash-tagged
+   * (`{mg:bull}`): its Lua scripts touch several keys of a queue, which must share one slot.
+   */
+  blocking?: boolean;
 }
 
 export function isCluster(client: RedisClient): client is Cluster {
@@ -27,6 +33,7 @@ export function isCluster(client: RedisClient): client is Cluster {
 const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
 
 function nodeOptions(connectionName: string, options: ConnectOptions): RedisOptions {
+  const longLived = options.subscriber === true || options.blocking === true;
   return {
     lazyConnect: true,
     connectionName,
@@ -34,9 +41,9 @@ function nodeOptions(connectionName: string, options: ConnectOptions): RedisOpti
     // While disconnected a command fails at once instead of queueing until Redis is back;
     // a command to a Redis that stopped answering fails after commandTimeout.
     // The subscriber keeps its offline queue: ioredis re-subscribes its channels on reconnect.
-    enableOfflineQueue: options.subscriber ?? false,
-    maxRetriesPerRequest: options.subscriber ? null : 0,
-    ...(options.subscriber ? {} : { commandTimeout: options.commandTimeoutMs ?? 500 }),
+    enableOfflineQueue: longLived,
+    maxRetriesPerRequest: longLived ? null : 0,
+    ...(longLived ? {} : { commandTimeout: options.commandTimeoutMs ?? 500 }),
     retryStrategy,
   };
 }
@@ -60,7 +67,7 @@ function clientFor(topology: RedisTopology, connectionName: string, options: Con
     clusterRetryStrategy: retryStrategy,
     redisOptions: { ...perNode, password: topology.password },
     // Concurrent single-key commands (the cache's getMany) travel as one pipeline per node.
-    enableAutoPipelining: !options.subscriber,
+    enableAutoPipelining: !options.subscriber && !options.blocking,
     // Sharded pub/sub: SSUBSCRIBE goes to the master owning the channel's slot, one subscriber connection per master.
     shardedSubscribers: options.subscriber ?? false,
   };

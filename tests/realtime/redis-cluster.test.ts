@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCache } from '../../src/cache/redis-cache.js';
@@ -19,7 +20,7 @@ const prefix = `mgtest:${randomBytes(4).toString('hex')}:`;
 
 const opened: RedisClient[] = [];
 async function cluster(name: string, subscriber = false): Promise<Cluster> {
-  const client = await connectTestCluster(nodes!, name, subscriber);
+  const client = await connectTestCluster(nodes!, name, { subscriber });
   opened.push(client);
   return client;
 }
@@ -139,5 +140,25 @@ describe.skipIf(!nodes)('Redis on a 3-master Cluster (needs TEST_REDIS_CLUSTER_N
       ['symbol', 'NVDA', 'price', '120.0625', 'volume', '30', 'ts', '2025-03-05T14:30:03.000Z'],
     ]);
     expect(await admin.xack(key, 'outside', ...reply[0]![1].map(([id]) => id))).toBe(3);
+  });
+
+  it('runs BullMQ jobs on the cluster with a hash-tagged queue prefix and a blocking connection from the factory', async () => {
+    const connection = await connectTestCluster(nodes!, 'test-bullmq', { blocking: true });
+    opened.push(connection);
+    // The tag keeps every key of the queue in one slot: BullMQ's scripts touch several of them at once.
+    const queuePrefix = `{${prefix}bull}`;
+    const queue = new Queue('cluster-check', { connection, prefix: queuePrefix });
+    const processed: unknown[] = [];
+    const worker = new Worker('cluster-check', async (job) => void processed.push(job.data), { connection, prefix: queuePrefix });
+    try {
+      await queue.add('first', { n: 1 });
+      await queue.add('second', { n: 2 });
+      await until(() => processed.length === 2, 10_000);
+      expect(processed).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 });

@@ -1,10 +1,10 @@
 import type { Cluster } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
-import { connectRedis, isCluster } from '../../src/redis.js';
+import { connectRedis, isCluster, type ConnectOptions } from '../../src/redis.js';
 
 /** A Cluster client on TEST_REDIS_CLUSTER_NODES (the caller disconnects it). */
-export async function connectTestCluster(nodes: string, name: string, subscriber = false): Promise<Cluster> {
-  const client = await connectRedis(loadConfig({ REDIS_CLUSTER_NODES: nodes }).redis!, name, { subscriber, commandTimeoutMs: 2_000 });
+export async function connectTestCluster(nodes: string, name: string, options: ConnectOptions = {}): Promise<Cluster> {
+  const client = await connectRedis(loadConfig({ REDIS_CLUSTER_NODES: nodes }).redis!, name, { commandTimeoutMs: 2_000, ...options });
   if (!isCluster(client)) throw new Error('expected a Cluster client');
   return client;
 }
