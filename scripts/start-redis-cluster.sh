@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts a 3-master Redis Cluster (no replicas) on loopback ports, for the Cluster tests (TEST_REDIS_CLUSTER_NODES)
 # and for trying the app on a cluster (REDIS_CLUSTER_NODES). Idempotent: a cluster that already answers
-# `cluster_state:ok` is left alone; nodes that are down are started again and the slots assigned once.
+# `cluster_state:ok` is left alone; a node that is down is started again (it rejoins with its slots), and the slots
+# are assigned once, on first start.
 # Optionally a Sentinel over the local single Redis (127.0.0.1:6379, master name `mg-local`) for the Sentinel test.
 #
 #   scripts/start-redis-cluster.sh                 # ports 7101 7102 7103, files in /tmp/marketgraph-redis-cluster
 #   CLUSTER_PORTS="7201 7202 7203" scripts/start-redis-cluster.sh
 #   SENTINEL_PORT=26379 scripts/start-redis-cluster.sh   # also a sentinel on 26379 watching 127.0.0.1:6379
-#   scripts/start-redis-cluster.sh stop            # shuts the nodes (and the sentinel) down, removes the files
+#   scripts/start-redis-cluster.sh stop            # shuts the nodes down (with SENTINEL_PORT, the sentinel too), removes the files
 #
 # Prints the variables to export, e.g. `eval "$(scripts/start-redis-cluster.sh)"`:
 #   TEST_REDIS_CLUSTER_NODES=127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103
@@ -32,8 +33,7 @@ fi
 mkdir -p "$DIR"
 for port in $PORTS; do
   answers "$port" && continue
-  # A node's cluster config names the other nodes by id: a stale one from an earlier run would not join afresh.
-  rm -f "$DIR/nodes-$port.conf"
+  # A node that stopped comes back with its nodes-<port>.conf: same id, same slots, and it rejoins the others.
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --cluster-enabled yes \
     --cluster-config-file "$DIR/nodes-$port.conf" --cluster-node-timeout 5000 \
     --save "" --appendonly no --dir "$DIR" --logfile "$DIR/redis-$port.log" --pidfile "$DIR/redis-$port.pid" >/dev/null
