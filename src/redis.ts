@@ -58,6 +58,9 @@ function clientFor(topology: RedisTopology, connectionName: string, options: Con
       password: topology.password,
       sentinelPassword: topology.sentinelPassword,
       sentinelRetryStrategy: retryStrategy,
+      // Listens for +switch-master on the sentinels and reconnects at once: without it the client keeps writing to the
+      // old master until Sentinel demotes it, and those writes are lost.
+      failoverDetector: true,
     });
   }
   const { enableOfflineQueue, ...perNode } = nodeOptions(connectionName, options);
