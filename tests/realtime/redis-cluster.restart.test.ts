@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const script = new URL('../../scripts/start-redis-cluster.sh', import.meta.url).pathname;
 // A cluster of this file's own (it restarts one of its masters), on ports no other test uses.
 const ports = [7111, 7112, 7113];
-const env = { ...process.env, CLUSTER_PORTS: ports.join(' '), CLUSTER_DIR: `/tmp/marketgraph-redis-cluster-restart-${process.pid}`, SENTINEL_PORT: '' };
+const env = { ...process.env, CLUSTER_PORTS: ports.join(' '), CLUSTER_DIR: '/tmp/marketgraph-redis-cluster-restart', SENTINEL_PORT: '' };
 const nodes = ports.map((port) => `127.0.0.1:${port}`).join(',');
 
 const until = async (condition: () => boolean, ms = 15_000) => {
@@ -23,6 +23,8 @@ const until = async (condition: () => boolean, ms = 15_000) => {
 describe.skipIf(!testRedisClusterNodes())('the event bus when a Cluster master restarts (needs TEST_REDIS_CLUSTER_NODES: redis-server on this machine)', () => {
   const opened: Cluster[] = [];
   beforeAll(async () => {
+    // Whatever an interrupted earlier run left on these ports goes first: the test needs a fresh cluster.
+    await run(script, ['stop'], { env });
     await run(script, [], { env });
   });
   afterAll(async () => {

@@ -28,6 +28,8 @@ describe.skipIf(!testRedisSentinels())('Redis through Sentinel across a failover
   let dir: string;
   const opened: RedisClient[] = [];
   beforeAll(async () => {
+    // Whatever an interrupted earlier run left on these ports goes first: the test needs a fresh master and replica.
+    for (const port of [SENTINEL, REPLICA, MASTER]) await cli(port, 'shutdown', 'nosave').catch(() => undefined);
     dir = await mkdtemp(join(tmpdir(), 'mg-sentinel-'));
     const common = ['--bind', '127.0.0.1', '--daemonize', 'yes', '--save', '', '--appendonly', 'no', '--dir', dir];
     await run('redis-server', ['--port', String(MASTER), ...common, '--logfile', join(dir, 'master.log')]);
