@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { Redis } from 'ioredis';
 import type { Cache } from './cache/cache.js';
 import { MemoryCache } from './cache/memory-cache.js';
 import { RedisCache } from './cache/redis-cache.js';
@@ -48,7 +47,7 @@ import { marketJobs } from './jobs/market-jobs.js';
 import { OrderFillService, type OrderFillFaults } from './modules/portfolio/order-fill.service.js';
 import { portfolioJobs } from './jobs/portfolio-jobs.js';
 import { Scheduler, type Job } from './jobs/scheduler.js';
-import { connectRedis } from './redis.js';
+import { connectRedis, type RedisClient } from './redis.js';
 import { IndicatorHistory } from './modules/indicator/indicator-history.js';
 import { createIndicatorCompute } from './workers/indicator-pool.js';
 import { CircuitBreaker } from './cache/circuit-breaker.js';
@@ -140,18 +139,20 @@ async function prepareStockDatabase(db: Database<StockClient>, config: Config, l
 interface Realtime {
   cache: Cache;
   bus: EventBus;
-  redis?: Redis;
+  redis?: RedisClient;
   close(): Promise<void>;
 }
 
 async function openRealtime(config: Config, logger: Logger): Promise<Realtime> {
-  if (!config.redisUrl) {
+  const topology = config.redis ?? (config.redisUrl ? { kind: 'single' as const, url: config.redisUrl } : undefined);
+  if (!topology) {
     const cache = new MemoryCache();
     const bus = new MemoryEventBus(logger);
     return { cache, bus, close: async () => void (await Promise.all([cache.close(), bus.close()])) };
   }
-  const redis = await connectRedis(config.redisUrl, 'marketgraph', { commandTimeoutMs: config.redisCommandTimeoutMs });
-  const subscriber = await connectRedis(config.redisUrl, 'marketgraph-subscriber', { subscriber: true });
+  const redis = await connectRedis(topology, 'marketgraph', { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const subscriber = await connectRedis(topology, 'marketgraph-subscriber', { subscriber: true });
+  if (topology.kind !== 'single') logger.info({ redis: topology.kind }, `Redis ${topology.kind === 'cluster' ? 'Cluster (sharded pub/sub)' : 'through Sentinel'}`);
   const bus = new RedisEventBus(redis, subscriber, logger, `${config.redisKeyPrefix}events:`);
   const cache = new RedisCache(redis, logger, `${config.redisKeyPrefix}cache:`, new CircuitBreaker(3, config.redisBreakerOpenMs));
   return {

@@ -20,6 +20,11 @@ const redisUrl = z
   .url({ message: 'expected a redis:// URL' })
   .refine((value) => /^rediss?:\/\//.test(value), { message: 'expected a redis:// or rediss:// URL' });
 
+const hostPortList = z
+  .string()
+  .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, { message: 'expected comma-separated host:port pairs like redis-1:6379,redis-2:6379' })
+  .refine((value) => value.split(',').every((pair) => Number(pair.split(':')[1]) <= 65_535), { message: 'expected ports up to 65535' });
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -28,6 +33,12 @@ const environmentSchema = z.object({
   STOCK_DATABASE_URL: postgresUrl.optional(),
   USER_DATABASE_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.optional(),
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'expected the master name the sentinels monitor' }).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  /** For REDIS_SENTINELS and REDIS_CLUSTER_NODES (with REDIS_URL the password is part of the URL). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, { message: 'expected 1-40 of A-Z a-z 0-9 : _ -' }).default('mg:'),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(500).default(10),
@@ -152,8 +163,10 @@ export interface Config {
   stockDatabaseUrl?: string;
   /** Absent: the user database is embedded PGlite under `dataDir/user`. */
   userDatabaseUrl?: string;
-  /** Absent: cache and event bus live in this process. */
+  /** REDIS_URL when Redis is one node; see `redis` for Sentinel and Cluster. */
   redisUrl?: string;
+  /** Absent: cache and event bus live in this process. One node, a Sentinel-managed master, or a Cluster (src/redis.ts). */
+  redis?: RedisTopology;
   /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
   redisKeyPrefix: string;
   dataDir: string;
@@ -382,6 +395,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stockDatabaseUrl: e.STOCK_DATABASE_URL,
     userDatabaseUrl: e.USER_DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redis: redisTopologyOf(e),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
@@ -472,9 +486,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function tickStreamConfig(e: z.output<typeof environmentSchema>): TickStreamConfig {
-  const mode = e.TICK_STREAM ?? (e.REDIS_URL ? 'redis' : 'off');
-  if (mode === 'redis' && !e.REDIS_URL) throw new ConfigError('Invalid environment variable TICK_STREAM: redis needs REDIS_URL');
+  const hasRedis = Boolean(e.REDIS_URL ?? e.REDIS_SENTINELS ?? e.REDIS_CLUSTER_NODES);
+  const mode = e.TICK_STREAM ?? (hasRedis ? 'redis' : 'off');
+  if (mode === 'redis' && !hasRedis) throw new ConfigError('Invalid environment variable TICK_STREAM: redis needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
   if (mode === 'nats' && !e.NATS_URL) throw new ConfigError('Invalid environment variable TICK_STREAM: nats needs NATS_URL');
   const name = e.REDIS_KEY_PREFIX.replace(/[^A-Za-z0-9_-]/g, '_').replace(/_+$/, '') || 'mg';
   return { mode, redisKey: `${e.REDIS_KEY_PREFIX}ticks`, maxLen: e.TICK_STREAM_MAXLEN, natsUrl: e.NATS_URL, natsStream: `TICKS_${name}`, natsSubjectPrefix: 'ticks' };
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is: one node (REDIS_URL), a master found through Sentinel, or a Cluster. */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; name: string; password?: string; sentinelPassword?: string }
+  | { kind: 'cluster'; nodes: RedisNode[]; password?: string };
+
+function redisNodesOf(list: string): RedisNode[] {
+  return list.split(',').map((pair) => {
+    const [host, port] = pair.trim().split(':') as [string, string];
+    return { host, port: Number(port) };
+  });
+}
+
+function redisTopologyOf(e: z.output<typeof environmentSchema>): RedisTopology | undefined {
+  const given = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((name) => e[name] !== undefined);
+  if (given.length > 1) throw new ConfigError(`Invalid environment variable ${given[1]}: set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (got ${given.join(' and ')})`);
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) {
+    throw new ConfigError('Invalid environment variable REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name the sentinels monitor)');
+  }
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS) throw new ConfigError('Invalid environment variable REDIS_SENTINEL_NAME: only meaningful with REDIS_SENTINELS');
+  if (e.REDIS_URL) return { kind: 'single', url: e.REDIS_URL };
+  if (e.REDIS_SENTINELS) {
+    return { kind: 'sentinel', sentinels: redisNodesOf(e.REDIS_SENTINELS), name: e.REDIS_SENTINEL_NAME!, password: e.REDIS_PASSWORD, sentinelPassword: e.REDIS_SENTINEL_PASSWORD };
+  }
+  if (e.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: redisNodesOf(e.REDIS_CLUSTER_NODES), password: e.REDIS_PASSWORD };
+  return undefined;
 }

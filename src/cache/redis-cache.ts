@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis.js';
 import type { Logger } from '../log.js';
 import type { Cache } from './cache.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -12,7 +12,7 @@ export class RedisCache implements Cache {
   readonly kind = 'redis';
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logger: Logger,
     private readonly prefix: string,
     readonly breaker = new CircuitBreaker(),
@@ -32,7 +32,11 @@ export class RedisCache implements Cache {
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.guarded('read', () => this.redis.mget(keys.map((key) => this.prefix + key)), keys.map(() => null));
+    const names = keys.map((key) => this.prefix + key);
+    // MGET needs every key in one slot on a Cluster; one GET per key instead, which auto-pipelining sends as one
+    // batch per master. Hash-tagging the prefix would put the whole cache on one master.
+    const read = isCluster(this.redis) ? () => Promise.all(names.map((name) => this.redis.get(name))) : () => this.redis.mget(names);
+    const values = await this.guarded('read', read, keys.map(() => null));
     return values.map((json) => (json === null ? undefined : (JSON.parse(json) as T)));
   }
 

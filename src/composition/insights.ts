@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Cache } from '../cache/cache.js';
 import type { Config } from '../config.js';
 import type { Database, StockClient, UserClient } from '../db/database.js';
@@ -20,7 +20,7 @@ export interface InsightHost {
   userDb: Database<UserClient>;
   cache: Cache;
   bus: EventBus;
-  redis?: Redis;
+  redis?: RedisClient;
   stockRows: StockRowCache;
   /** Ticks a job under its cross-process lock (start-up runs go through it so N processes run them once). */
   scheduler: Scheduler;

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Cache } from '../cache/cache.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { StockRowCache } from '../modules/stock/stock-row-cache.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import type { RateLimits } from '../ratelimit/rate-limits.js';
 import { namespaceOf, type Metrics } from './metrics.js';
+import type { RedisClient } from '../redis.js';
 
 /*
  * Counters attached to existing objects from the composition root, so the cache, the bus and the Redis client
@@ -79,15 +79,16 @@ export function countBusEvents(bus: EventBus, metrics: Metrics): void {
 }
 
 /** Counts failed Redis commands by command name (errors, command time-outs, "connection is closed"). */
-export function countRedisErrors(redis: Redis, metrics: Metrics): void {
-  type Command = Parameters<Redis['sendCommand']>[0] & { name: string; promise: Promise<unknown> };
-  const sendCommand = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command: Command, stream?: unknown) => {
-    const result = sendCommand(command, stream as never);
+export function countRedisErrors(redis: RedisClient, metrics: Metrics): void {
+  type Command = { name: string; promise: Promise<unknown> };
+  // A Cluster's sendCommand takes a third argument (the node): pass every argument through.
+  const sendCommand = redis.sendCommand.bind(redis) as (...args: unknown[]) => unknown;
+  redis.sendCommand = ((command: Command, ...rest: unknown[]) => {
+    const result = sendCommand(command, ...rest);
     // A handler on a derived promise: the caller still sees (and must handle) the rejection itself.
     command.promise.catch(() => metrics.redisCommandErrors.inc({ command: command.name }));
     return result;
-  }) as Redis['sendCommand'];
+  }) as never;
 }
 
 /** Counts refused decisions of the request budgets (both transports call consume()). */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config.js';
 import type { Viewer } from '../graphql/auth.js';
@@ -22,7 +22,7 @@ const HOUR = 3_600;
 const REDIS_TIMEOUT_MS = 150;
 
 export interface RateLimitStore {
-  redis?: Redis;
+  redis?: RedisClient;
   /** Redis key prefix of this deployment (REDIS_KEY_PREFIX). */
   keyPrefix: string;
 }

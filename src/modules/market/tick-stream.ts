@@ -2,7 +2,7 @@
 // read with consumer groups, or a NATS JetStream stream. Appending never slows or breaks ingestion: one batch per
 // ingest batch, failures counted and logged, never thrown.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { Logger } from '../../log.js';
 import type { Tick } from '../../providers/market-data-provider.js';
 
@@ -47,7 +47,7 @@ export function tickJson(tick: Tick): string {
 export class RedisTickStream implements TickStream {
   readonly kind = 'redis';
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly maxLen: number,
     private readonly onFailure: TickStreamFailure,
@@ -86,7 +86,7 @@ export async function drainTickStream(idle: Promise<void>, stream: TickStream, g
 /** Opens the configured stream, or null when TICK_STREAM=off (or redis is asked for without a Redis connection). */
 export async function openTickStream(
   config: TickStreamConfig,
-  deps: { redis?: Redis; logger: Logger; errors?: { inc(value?: number): void } },
+  deps: { redis?: RedisClient; logger: Logger; errors?: { inc(value?: number): void } },
 ): Promise<TickStream | null> {
   const onFailure: TickStreamFailure = (error, ticks) => {
     deps.errors?.inc();
