@@ -83,14 +83,14 @@ describe('NewsAPI', () => {
 
   it('retries a 503 (honouring Retry-After) and a hanging answer, then reads the 200', async () => {
     server.routes.set(PATH, sequence(reply(503, '{}', { ...JSON_TYPE, 'retry-after': '1' }), hang, reply(200, OK, JSON_TYPE)));
-    expect(await provider({ ...POLICY, timeoutMs: 150 }).fetch()).toHaveLength(2);
+    expect(await provider({ ...POLICY, timeoutMs: 1_000 }).fetch()).toHaveLength(2);
     expect(server.requests).toHaveLength(3);
     expect(sleeps[0]).toBe(1_000);
   });
 
   it('gives up after the last attempt times out, naming the timeout', async () => {
     server.routes.set(PATH, hang);
-    expect(await provider({ ...POLICY, retries: 0, timeoutMs: 100 }).fetch()).toEqual([]);
-    expect(errors()).toEqual([expect.stringMatching(/failed after 1 attempt: timed out after 100 ms$/)]);
+    expect(await provider({ ...POLICY, retries: 0, timeoutMs: 500 }).fetch()).toEqual([]);
+    expect(errors()).toEqual([expect.stringMatching(/failed after 1 attempt: timed out after 500 ms$/)]);
   });
 });
