@@ -10,8 +10,13 @@ import { createSymbolMatcher } from './symbol-matcher.js';
 export const NEWS_BATCH_SIZE = 200;
 /** Older articles are not stored: a feed's archive would otherwise create a partition for every month back to it. */
 export const NEWS_MAX_AGE_DAYS = 90;
-/** Matching and scoring yield to the event loop after this many articles, so a large fetch never holds it long. */
+/** Matching yields to the event loop after this many articles, so a large fetch never holds it long. */
 const SLICE = 25;
+/**
+ * Texts per analyzer call, with a yield after each: the local lexicon analyzer is CPU work on this thread (1-4 ms a
+ * text, measured), a remote one waits on the network and is better called with more at once.
+ */
+const scoreSlice = (analyzer: SentimentAnalyzer) => (analyzer.name === 'lexicon' ? 4 : 25);
 const DAY_MS = 86_400_000;
 
 export interface NewsIngestResult {
@@ -70,6 +75,7 @@ export class NewsIngestService {
     const stocks = await matchableStocks(this.options.sql);
     const known = new Set(stocks.map((s) => s.symbol));
     const matcher = createSymbolMatcher(stocks);
+    await matcher.prepare();
     const now = (this.options.now ?? (() => new Date()))();
     const oldest = now.getTime() - NEWS_MAX_AGE_DAYS * DAY_MS;
     const out: Candidate[] = [];
@@ -107,8 +113,9 @@ export class NewsIngestService {
 
   private async score(batch: readonly Candidate[]): Promise<NewArticle[]> {
     const out: NewArticle[] = [];
-    for (let i = 0; i < batch.length; i += SLICE) {
-      const slice = batch.slice(i, i + SLICE);
+    const size = scoreSlice(this.options.analyzer);
+    for (let i = 0; i < batch.length; i += size) {
+      const slice = batch.slice(i, i + size);
       const scores = await this.options.analyzer.score(slice.map((a) => (a.summary ? `${a.title}. ${a.summary}` : a.title)));
       slice.forEach((article, k) => {
         const s = scores[k]!;
