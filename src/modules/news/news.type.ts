@@ -1,4 +1,5 @@
-import { Field, Float, ID, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
+import { Directive, Field, Float, ID, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
 import { PageInfo } from '../../graphql/relay.js';
 
 export enum SentimentLabelEnum {
@@ -8,6 +9,7 @@ export enum SentimentLabelEnum {
 }
 registerEnumType(SentimentLabelEnum, { name: 'SentimentLabel', description: 'The tone of a text or of a set of articles.' });
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType({ description: 'How an article reads, scored once when it was ingested.' })
 export class ArticleSentiment {
   @Field(() => SentimentLabelEnum) label!: SentimentLabelEnum;
@@ -15,6 +17,7 @@ export class ArticleSentiment {
   @Field(() => String, { description: 'What scored it: `lexicon`, or `llm:<model>` when an LLM endpoint is configured.' }) analyzer!: string;
 }
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType({ description: 'A news article naming one or more stocks.' })
 export class Article {
   @Field(() => ID) id!: string;
@@ -28,12 +31,15 @@ export class Article {
   symbols!: string[];
 }
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType()
 export class ArticleEdge {
   @Field(() => Article) node!: Article;
   @Field(() => String) cursor!: string;
 }
 
+// New articles arrive every 30 minutes (news-ingest job): an answer may be a minute old.
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'A page of articles, newest first.' })
 export class ArticleConnection {
   @Field(() => [ArticleEdge]) edges!: ArticleEdge[];

@@ -107,6 +107,13 @@ describe('news ingestion', () => {
     expect(calls).toEqual([['F', 'TSLA']]);
   });
 
+  it('keeps the stored articles when the onArticlesStored hook fails', async () => {
+    const provider = fixedProvider([article('Tesla recalls vehicles', 'https://news.example/recall')]);
+    const service = ingestService(db.sql, provider, { now: () => NOW, onArticlesStored: async () => Promise.reject(new Error('summary refresh down')) });
+    expect(await service.ingest()).toMatchObject({ stored: 1, symbols: ['TSLA'] });
+    expect(await storedArticles(db.sql)).toHaveLength(1);
+  });
+
   it('stores each article once when two ingests race past their first duplicates check together', async () => {
     const articles = Array.from({ length: 30 }, (_, i) => article(`Apple story number ${i} about services growth ${'x'.repeat(i)}`, `https://news.example/race/${i}`, hoursAgo(i + 1)));
     if (!db.url) {

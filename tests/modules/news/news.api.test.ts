@@ -129,6 +129,15 @@ describe('news', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
+  it('lets a news answer be cached for a minute, public', async () => {
+    for (const query of [`{ news(first: 2) { edges { node { title sentiment { label } stocks { symbol } } } pageInfo { hasNextPage } } }`,
+      `{ stock(symbol: "AAPL") { name news(first: 2) { edges { cursor node { id } } } } }`]) {
+      const response = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control'), query).toBe('max-age=60, public');
+    }
+  });
+
   it('answers BAD_USER_INPUT for Stock.news with first out of range', async () => {
     const error = await t.firstError(STOCK_NEWS, { symbol: 'AAPL', first: 500 });
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
