@@ -118,6 +118,7 @@ describe('news', () => {
     ['more than 50 symbols', { symbols: Array.from({ length: 51 }, (_, i) => `S${i}`) }, 'symbols'],
     ['an empty symbol list', { symbols: [] }, 'symbols'],
     ['a malformed symbol', { symbols: ['not a symbol!'] }, 'symbols[0]'],
+    ['a NUL character in a symbol', { symbols: ['AAPL', 'A\u0000B'] }, 'symbols[1]'],
     ['from after to', { from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' }, 'to'],
     ['first of 0', { first: 0 }, 'first'],
     ['first of 101', { first: 101 }, 'first'],
