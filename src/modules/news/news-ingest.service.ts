@@ -65,13 +65,18 @@ export class NewsIngestService {
     const result = { fetched: raw.length, stored, symbols: [...symbols].sort() };
     logger.info({ provider: provider.name, ...result, symbols: result.symbols.length }, 'news ingested');
     if (result.symbols.length > 0 && this.options.onArticlesStored) {
-      await this.options.onArticlesStored(result.symbols).catch((err: unknown) => logger.error({ err }, 'onArticlesStored hook failed; articles are stored'));
+      try {
+        await this.options.onArticlesStored(result.symbols);
+      } catch (err) {
+        logger.error({ err }, 'onArticlesStored hook failed; the articles are stored');
+      }
     }
     return result;
   }
 
   /** Recent articles with their symbols (the provider's known ones and those the text names), duplicates within the fetch dropped. */
   private async candidates(raw: readonly RawArticle[]): Promise<Candidate[]> {
+    if (raw.length === 0) return [];
     const stocks = await matchableStocks(this.options.sql);
     const known = new Set(stocks.map((s) => s.symbol));
     const matcher = createSymbolMatcher(stocks);
