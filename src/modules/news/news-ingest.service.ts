@@ -6,8 +6,8 @@ import { canonicalUrl, dropDuplicates, utcDay } from './dedupe.js';
 import { insertArticles, knownArticles, matchableStocks, NEWS_WRITE_LOCK_KEY, type NewArticle } from './news-ingest.sql.js';
 import { createSymbolMatcher } from './symbol-matcher.js';
 
-/** Articles per transaction. */
-export const NEWS_BATCH_SIZE = 200;
+/** Articles per transaction: few enough that a transaction on the embedded PGlite (on this thread) stays short. */
+export const NEWS_BATCH_SIZE = 50;
 /** Older articles are not stored: a feed's archive would otherwise create a partition for every month back to it. */
 export const NEWS_MAX_AGE_DAYS = 90;
 /** Matching yields to the event loop after this many articles, so a large fetch never holds it long. */
