@@ -40,6 +40,8 @@ import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/ana
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
 import { FeatureSummaryService } from '../modules/prediction/features/feature-summary.service.js';
+import { createNewsLoaders, type NewsLoaders } from '../modules/news/news.loaders.js';
+import { NewsService } from '../modules/news/news.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -53,6 +55,7 @@ export interface Context extends RequestContext {
     orders: OrderLoaders;
     analytics: AnalyticsLoaders;
     strategies: StrategyLoaders;
+    news: NewsLoaders;
   };
   services: {
     stocks: StockService;
@@ -84,6 +87,8 @@ export interface Context extends RequestContext {
     strategies: StrategyService;
     /** featureSummary (mv_features_dashboard_summary, issue 13 part 4). */
     featureSummary: FeatureSummaryService;
+    /** news and Stock.news (issue 13, part 2). */
+    news: NewsService;
   };
 }
 
@@ -135,6 +140,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
+  news: ({ deps }) => createNewsLoaders(deps.stockSql),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({
@@ -162,6 +168,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   strategies: ({ deps, services }) =>
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
   featureSummary: ({ deps }) => new FeatureSummaryService(deps.stockSql),
+  news: ({ deps, loaders, services }) => new NewsService(deps.stockSql, loaders.news, services.stocks),
 });
 
 /**

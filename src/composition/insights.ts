@@ -11,6 +11,7 @@ import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.j
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
 import { createFeatures } from '../modules/prediction/features/features.insights.js';
+import { createNewsIngestion } from '../modules/news/news.jobs.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -65,6 +66,11 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   jobs.push(...features.jobs);
   warmUps.push({ name: 'features', run: () => host.scheduler.tick(features.jobs[0]!) });
   closers.push(() => features.close());
+  // News (issue 13 part 2): ingested every 30 minutes; the warm-up stores the offline set on a fresh install.
+  // onArticlesStored is where the sentiment summaries' refresh plugs in (a no-op until then).
+  const news = createNewsIngestion(host, { onArticlesStored: async () => undefined });
+  jobs.push(news.job);
+  warmUps.push({ name: 'news-ingest', run: () => host.scheduler.tick(news.job) });
   return {
     jobs,
     context,

@@ -27,6 +27,7 @@ import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.res
 import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strategy/strategy.resolver.js';
 import { FeatureSummaryResolver } from '../modules/prediction/features/feature-summary.resolver.js';
+import { ArticleResolver, NewsResolver, StockNewsResolver } from '../modules/news/news.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -58,6 +59,9 @@ export const resolvers = [
   StrategyResolver,
   PortfolioStrategiesResolver,
   FeatureSummaryResolver,
+  NewsResolver,
+  StockNewsResolver,
+  ArticleResolver,
 ] as const;
 
 /**
