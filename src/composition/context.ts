@@ -39,6 +39,7 @@ import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfo
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
+import { ScannerService } from '../modules/scanner/scanner.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -81,6 +82,8 @@ export interface Context extends RequestContext {
     activity: ActivityService;
     /** enableStrategy, disableStrategy, backtest (issue 13, part 6). */
     strategies: StrategyService;
+    /** marketScan, runMarketScan, scanCompleted (issue 13, part 1). */
+    scanner: ScannerService;
   };
 }
 
@@ -158,6 +161,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   activity: ({ deps }) => new ActivityService(deps.userSql),
   strategies: ({ deps, services }) =>
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
+  scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),
 });
 
 /**

@@ -10,6 +10,8 @@ import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
+import { createScanner } from '../modules/scanner/scanner.insights.js';
+import type { ScanRunner } from '../modules/scanner/scanner.runner.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -33,6 +35,8 @@ export interface InsightDependencies {
   strategies?: StrategyEvaluator;
   /** This process's alert evaluator (symbol-indexed); see src/modules/alert. */
   alerts?: AlertEvaluator;
+  /** Market scan runs (runMarketScan, the scan jobs); see src/modules/scanner. */
+  scanner?: ScanRunner;
 }
 
 export interface Insights {
@@ -57,6 +61,11 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const alerts = await createAlerts(host);
   context.alerts = alerts.evaluator;
   closers.push(() => alerts.close());
+  const scanner = createScanner(host);
+  context.scanner = scanner.runner;
+  jobs.push(...scanner.jobs);
+  warmUps.push(...scanner.warmUps);
+  closers.push(() => scanner.close());
   return {
     jobs,
     context,
