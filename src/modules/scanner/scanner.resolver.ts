@@ -12,7 +12,7 @@ import { marketScanSchema, timeframeSchema } from './scanner.validation.js';
 export class ScannerResolver {
   @Query(() => ScanResultConnection, { description: 'One kind’s hits of the latest scan run of the timeframe, rank 1 first (Market scanner in the README).' })
   marketScan(
-    @Arg('timeframe', () => ScanTimeframe, { defaultValue: ScanTimeframe.DAILY }) timeframe: ScanTimeframe,
+    @Arg('timeframe', () => ScanTimeframe, { nullable: true, defaultValue: ScanTimeframe.DAILY }) timeframe: ScanTimeframe | null,
     @Arg('kind', () => ScanKind) kind: ScanKind,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
@@ -23,9 +23,12 @@ export class ScannerResolver {
   }
 
   @Mutation(() => ScanRun, { description: 'Administrators only. Runs a scan of the timeframe now and answers with the committed run.' })
-  runMarketScan(@Arg('timeframe', () => ScanTimeframe, { defaultValue: ScanTimeframe.DAILY }) timeframe: ScanTimeframe, @Ctx() ctx: Context): Promise<ScanRun> {
+  runMarketScan(
+    @Arg('timeframe', () => ScanTimeframe, { nullable: true, defaultValue: ScanTimeframe.DAILY }) timeframe: ScanTimeframe | null,
+    @Ctx() ctx: Context,
+  ): Promise<ScanRun> {
     requireAdmin(ctx);
-    return ctx.services.scanner.run(parseInput(timeframeSchema, timeframe, 'timeframe'));
+    return ctx.services.scanner.run(parseInput(timeframeSchema.nullish().transform((value) => value ?? 'DAILY'), timeframe, 'timeframe'));
   }
 }
 
