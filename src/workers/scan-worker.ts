@@ -1,11 +1,10 @@
 // Worker entry: the market scanner's maths (src/modules/scanner/scan-math.ts) off the API's event loop.
 import { parentPort } from 'node:worker_threads';
-import { scanMany } from '../modules/scanner/scan-math.js';
-import type { ScanTask } from './scan-pool.js';
+import { runScanTask, type ScanTask } from './scan-pool.js';
 
 parentPort!.on('message', (task: ScanTask) => {
   try {
-    parentPort!.postMessage({ ok: true, value: scanMany(task.series, task.timeframe) });
+    parentPort!.postMessage({ ok: true, value: runScanTask(task) });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
   }

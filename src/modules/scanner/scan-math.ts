@@ -202,13 +202,37 @@ export function scanSeries(daily: ScanSeries, timeframe: ScanTimeframeName): Sym
   return scanBars(timeframe === 'WEEKLY' ? toWeekly(daily) : daily, timeframe);
 }
 
-export function scanMany(series: readonly ScanSeries[], timeframe: ScanTimeframeName): SymbolScan[] {
+/** Scans each symbol; one whose last candle is before `staleBefore` (delisted, halted) is left out. */
+export function scanMany(series: readonly ScanSeries[], timeframe: ScanTimeframeName, staleBefore = Number.NEGATIVE_INFINITY): SymbolScan[] {
   const out: SymbolScan[] = [];
   for (const one of series) {
+    if (one.ts.length === 0 || one.ts.at(-1)! < staleBefore) continue;
     const scan = scanSeries(one, timeframe);
     if (scan) out.push(scan);
   }
   return out;
+}
+
+/** A symbol's candles as one text cell, `ts,open,high,low,close,volume` per candle joined by `;` (scanner.store.ts). */
+export interface PackedSeries {
+  symbol: string;
+  candles: string;
+}
+
+/** Unpacks a PackedSeries: done in the scan worker, so the API's thread never parses thousands of candle rows. */
+export function unpackSeries(packed: PackedSeries): ScanSeries {
+  const series: ScanSeries = { symbol: packed.symbol, ts: [], open: [], high: [], low: [], close: [], volume: [] };
+  if (packed.candles === '') return series;
+  for (const candle of packed.candles.split(';')) {
+    const [ts, open, high, low, close, volume] = candle.split(',');
+    series.ts.push(Number(ts));
+    series.open.push(Number(open));
+    series.high.push(Number(high));
+    series.low.push(Number(low));
+    series.close.push(Number(close));
+    series.volume.push(Number(volume));
+  }
+  return series;
 }
 
 /** Every kind's hits in rank order (ties by symbol), at most `limit` per kind. */

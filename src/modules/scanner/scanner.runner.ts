@@ -5,7 +5,7 @@ import type { EventBus } from '../../realtime/event-bus.js';
 import { scanTopic, type ScanCompletedEvent } from '../../realtime/topics.js';
 import type { ScanCompute } from '../../workers/scan-pool.js';
 import { rankHits, SCAN_KINDS, type RankedHit, type ScanKindName, type ScanTimeframeName, type SymbolScan } from './scan-math.js';
-import { dailySeries, pruneRuns, scannableSymbols, writeRun, type ScanResultRow, type ScanRunRow } from './scanner.store.js';
+import { packedDailySeries, pruneRuns, scannableSymbols, writeRun, type ScanResultRow, type ScanRunRow } from './scanner.store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -59,8 +59,8 @@ export class ScanRunner {
     const symbols = await scannableSymbols(this.deps.sql);
     const scans: SymbolScan[] = [];
     for (let i = 0; i < symbols.length; i += SYMBOLS_PER_BATCH) {
-      const series = (await dailySeries(this.deps.sql, symbols.slice(i, i + SYMBOLS_PER_BATCH), from, scannedAt)).filter((s) => s.ts.at(-1)! >= staleBefore);
-      if (series.length > 0) scans.push(...(await this.deps.compute.run({ timeframe, series })));
+      const series = await packedDailySeries(this.deps.sql, symbols.slice(i, i + SYMBOLS_PER_BATCH), from, scannedAt);
+      if (series.length > 0) scans.push(...(await this.deps.compute.run({ timeframe, series, staleBefore })));
     }
     const hits = rankHits(scans, MAX_HITS_PER_KIND);
     const kindCounts: Partial<Record<ScanKindName, number>> = {};

@@ -1,7 +1,7 @@
 // The scanner's SQL on the stock database's raw executor: candles in, runs and ranked hits out.
 // market_scan_result is range-partitioned by month on scanned_at (migration 20261204010000).
 import type { SqlExecutor } from '../../db/sql-executor.js';
-import type { RankedHit, ScanKindName, ScanSeries, ScanTimeframeName, TrendName } from './scan-math.js';
+import type { PackedSeries, RankedHit, ScanKindName, ScanTimeframeName, TrendName } from './scan-math.js';
 
 export interface ScanRunRow {
   timeframe: ScanTimeframeName;
@@ -32,28 +32,19 @@ export async function scannableSymbols(sql: SqlExecutor): Promise<string[]> {
   return rows.map((r) => r.symbol);
 }
 
-/** Daily candles of `symbols` in [from, to], oldest first, one statement. */
-export async function dailySeries(sql: SqlExecutor, symbols: readonly string[], from: Date, to: Date): Promise<ScanSeries[]> {
-  const rows = await sql.query<{ symbol: string; t: number; open: number; high: number; low: number; close: number; volume: number }>(
-    `SELECT symbol, (extract(epoch FROM ts) * 1000)::float8 AS t, open::float8 AS open, high::float8 AS high, low::float8 AS low,
-       close::float8 AS close, volume::float8 AS volume
+/**
+ * Daily candles of `symbols` in [from, to], oldest first, one statement: one row per symbol with its candles packed as
+ * text (PackedSeries), unpacked by the scan worker. Prices go as PostgreSQL prints NUMERIC, exactly.
+ */
+export async function packedDailySeries(sql: SqlExecutor, symbols: readonly string[], from: Date, to: Date): Promise<PackedSeries[]> {
+  return sql.query<PackedSeries>(
+    `SELECT symbol, string_agg(concat_ws(',', (extract(epoch FROM ts) * 1000)::int8, open, high, low, close, volume), ';' ORDER BY ts) AS candles
      FROM stock_price
      WHERE symbol = ANY($1::varchar[]) AND interval = 'DAY'::candle_interval AND ts >= $2::timestamptz AND ts <= $3::timestamptz
-     ORDER BY symbol, ts`,
+     GROUP BY symbol
+     ORDER BY symbol`,
     [[...symbols], from.toISOString(), to.toISOString()],
   );
-  const out: ScanSeries[] = [];
-  for (const row of rows) {
-    let series = out.at(-1);
-    if (!series || series.symbol !== row.symbol) out.push((series = { symbol: row.symbol, ts: [], open: [], high: [], low: [], close: [], volume: [] }));
-    series.ts.push(Number(row.t));
-    series.open.push(Number(row.open));
-    series.high.push(Number(row.high));
-    series.low.push(Number(row.low));
-    series.close.push(Number(row.close));
-    series.volume.push(Number(row.volume));
-  }
-  return out;
 }
 
 /**
