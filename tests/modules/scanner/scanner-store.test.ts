@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCache } from '../../../src/cache/memory-cache.js';
+import { createLogger } from '../../../src/log.js';
 import { MemoryEventBus } from '../../../src/realtime/memory-event-bus.js';
 import { scanTopic, type ScanCompletedEvent } from '../../../src/realtime/topics.js';
 import { rankHits, scanMany } from '../../../src/modules/scanner/scan-math.js';
@@ -12,7 +13,7 @@ if (!testServerUrl('stock')) console.warn('scanner-store.test: running on PGlite
 
 let db: TestDatabase;
 const cache = new MemoryCache();
-const bus = new MemoryEventBus();
+const bus = new MemoryEventBus(createLogger('silent'));
 // One real worker thread: the run goes through the same path as in the app.
 const compute = createScanCompute(1);
 beforeAll(async () => {
