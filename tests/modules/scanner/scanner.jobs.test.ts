@@ -8,19 +8,20 @@ const runs = async (t: TestApp) =>
 
 let t: TestApp;
 beforeAll(async () => {
-  // As on a first start of the embedded default: the insight warm-ups on, no scan yet.
-  t = await startTestApp({ prepareStock: (db) => db.sql.exec(marketSql(buildMarket(recentWeekday()))), env: { INSIGHTS_ON_START: 'true' } });
+  // As on a first start of the embedded default: the insight warm-ups on, no scan yet. Scans inline (no worker thread to
+  // start: the worker path has its own tests), which keeps this test quick on a loaded machine.
+  t = await startTestApp({ prepareStock: (db) => db.sql.exec(marketSql(buildMarket(recentWeekday()))), env: { INSIGHTS_ON_START: 'true', INDICATOR_WORKERS: '0' } });
 });
 afterAll(() => t?.close());
 
 describe('the scan jobs', () => {
   it('run a first DAILY and WEEKLY scan at start when there is none, so marketScan shows one', async () => {
     const latest = async (tf: string) => (await t.data(`query($tf: ScanTimeframe) { marketScan(timeframe: $tf, kind: MOST_ACTIVE, first: 1) { run { timeframe symbolCount } } }`, { tf })).marketScan.run;
-    await expect.poll(() => latest('DAILY'), { timeout: 70_000, interval: 250 }).toEqual({ timeframe: 'DAILY', symbolCount: 14 });
-    await expect.poll(() => latest('WEEKLY'), { timeout: 70_000, interval: 250 }).toEqual({ timeframe: 'WEEKLY', symbolCount: 14 });
+    await expect.poll(() => latest('DAILY'), { timeout: 120_000, interval: 250 }).toEqual({ timeframe: 'DAILY', symbolCount: 14 });
+    await expect.poll(() => latest('WEEKLY'), { timeout: 120_000, interval: 250 }).toEqual({ timeframe: 'WEEKLY', symbolCount: 14 });
     expect(await runs(t)).toEqual([{ timeframe: 'DAILY', n: 1 }, { timeframe: 'WEEKLY', n: 1 }]);
     // A loaded machine starts the other warm-ups and the scan worker thread slowly: give the polls their full time.
-  }, 150_000);
+  }, 250_000);
 
   it('are scheduled after the New York close, DAILY on weekdays and WEEKLY on Fridays', () => {
     const scans = t.app.jobs.filter((job) => job.name.startsWith('market-scan-')).map(({ name, cron, timezone }) => ({ name, cron, timezone }));
