@@ -121,6 +121,16 @@ describe('marketScan, runMarketScan and scanCompleted', () => {
     expect(weekly.edges.every((e: any) => e.node.timeframe === 'WEEKLY')).toBe(true);
   });
 
+  it('fires a SCAN alert on the symbol a run lists under the alert’s kind (the alert module reads scanCompleted’s payload)', async () => {
+    const top = expectedHits('DAILY', 'MOST_ACTIVE')[0]!.scan.symbol;
+    const created = await t.graphql(`mutation($input: CreateAlertInput!) { createAlert(input: $input) { id } }`, { input: { symbol: top, condition: 'SCAN', scanKind: 'MOST_ACTIVE' } }, user.headers);
+    expect(created.errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    await t.data(RUN, { tf: 'DAILY' }, admin);
+    const history = async () => (await t.data(`{ alertHistory { nodes { symbol condition } } }`, {}, user.headers)).alertHistory.nodes;
+    await expect.poll(history, { timeout: 10_000 }).toEqual([{ symbol: top, condition: 'SCAN' }]);
+  });
+
   it('refuses a bad page size, a foreign cursor and an unknown kind as BAD_USER_INPUT or a validation error', async () => {
     expect((await t.firstError(SCAN, { kind: 'GAINERS', first: 0 })).extensions?.code).toBe('BAD_USER_INPUT');
     expect((await t.firstError(SCAN, { kind: 'GAINERS', after: 'bm9wZQ' })).extensions?.code).toBe('BAD_USER_INPUT');
