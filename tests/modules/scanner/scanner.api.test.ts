@@ -114,6 +114,17 @@ describe('marketScan, runMarketScan and scanCompleted', () => {
     expect(after.edges.map((e: any) => e.node.stock.symbol)).toEqual(before.edges.map((e: any) => e.node.stock.symbol));
   });
 
+  it('carries a page on over the run its cursor names while a new run lands', async () => {
+    const first = (await t.data(SCAN, { kind: 'MOST_ACTIVE', first: 3 })).marketScan;
+    const newer = (await t.data(RUN, { tf: 'DAILY' }, admin)).runMarketScan;
+    expect(newer.scannedAt).not.toBe(first.run.scannedAt);
+    const next = (await t.data(SCAN, { kind: 'MOST_ACTIVE', first: 3, after: first.pageInfo.endCursor })).marketScan;
+    expect(next.run.scannedAt).toBe(first.run.scannedAt);
+    expect(next.edges.map((e: any) => e.node.rank)).toEqual([4, 5, 6]);
+    expect(next.edges.every((e: any) => e.node.scannedAt === first.run.scannedAt)).toBe(true);
+    expect((await t.data(SCAN, { kind: 'MOST_ACTIVE', first: 3 })).marketScan.run.scannedAt).toBe(newer.scannedAt);
+  });
+
   it('keeps DAILY and WEEKLY apart and pages a WEEKLY run on its own', async () => {
     await t.data(RUN, { tf: 'WEEKLY' }, admin);
     const weekly = (await t.data(SCAN, { tf: 'WEEKLY', kind: 'MOST_ACTIVE', first: 100 })).marketScan;
