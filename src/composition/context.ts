@@ -42,6 +42,7 @@ import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '..
 import { FeatureSummaryService } from '../modules/prediction/features/feature-summary.service.js';
 import { createNewsLoaders, type NewsLoaders } from '../modules/news/news.loaders.js';
 import { NewsService } from '../modules/news/news.service.js';
+import { ScannerService } from '../modules/scanner/scanner.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -89,6 +90,8 @@ export interface Context extends RequestContext {
     featureSummary: FeatureSummaryService;
     /** news and Stock.news (issue 13, part 2). */
     news: NewsService;
+    /** marketScan, runMarketScan, scanCompleted (issue 13, part 1). */
+    scanner: ScannerService;
   };
 }
 
@@ -169,6 +172,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
   featureSummary: ({ deps }) => new FeatureSummaryService(deps.stockSql),
   news: ({ deps, loaders, services }) => new NewsService(deps.stockSql, loaders.news, services.stocks),
+  scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),
 });
 
 /**

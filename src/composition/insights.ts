@@ -12,6 +12,8 @@ import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
 import { createFeatures } from '../modules/prediction/features/features.insights.js';
 import { createNewsIngestion } from '../modules/news/news.jobs.js';
+import { createScanner } from '../modules/scanner/scanner.insights.js';
+import type { ScanRunner } from '../modules/scanner/scanner.runner.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -35,6 +37,8 @@ export interface InsightDependencies {
   strategies?: StrategyEvaluator;
   /** This process's alert evaluator (symbol-indexed); see src/modules/alert. */
   alerts?: AlertEvaluator;
+  /** Market scan runs (runMarketScan, the scan jobs); see src/modules/scanner. */
+  scanner?: ScanRunner;
 }
 
 export interface Insights {
@@ -71,6 +75,11 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const news = createNewsIngestion(host, { onArticlesStored: async () => undefined });
   jobs.push(news.job);
   warmUps.push({ name: 'news-ingest', run: () => host.scheduler.tick(news.job) });
+  const scanner = createScanner(host);
+  context.scanner = scanner.runner;
+  jobs.push(...scanner.jobs);
+  warmUps.push(...scanner.warmUps);
+  closers.push(() => scanner.close());
   return {
     jobs,
     context,

@@ -28,6 +28,7 @@ import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strategy/strategy.resolver.js';
 import { FeatureSummaryResolver } from '../modules/prediction/features/feature-summary.resolver.js';
 import { ArticleResolver, NewsResolver, StockNewsResolver } from '../modules/news/news.resolver.js';
+import { ScannerResolver, ScannerSubscriptionResolver, ScanResultResolver } from '../modules/scanner/scanner.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -62,6 +63,9 @@ export const resolvers = [
   NewsResolver,
   StockNewsResolver,
   ArticleResolver,
+  ScannerResolver,
+  ScanResultResolver,
+  ScannerSubscriptionResolver,
 ] as const;
 
 /**
