@@ -39,6 +39,8 @@ import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfo
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
+import { JobQueueService } from '../modules/queues/job-queue.service.js';
+import type { JobQueues } from '../queues/job-queues.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -81,6 +83,8 @@ export interface Context extends RequestContext {
     activity: ActivityService;
     /** enableStrategy, disableStrategy, backtest (issue 13, part 6). */
     strategies: StrategyService;
+    /** jobQueues (admins): counts per queue. */
+    jobQueues: JobQueueService;
   };
 }
 
@@ -108,6 +112,8 @@ export interface ContextDependencies {
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
   /** Scanner, news, sentiment, predictions, strategies and alerts (src/composition/insights.ts); absent in narrow tests. */
   insights?: InsightDependencies;
+  /** The job queues (src/queues); absent in narrow tests. */
+  queues?: JobQueues;
 }
 
 /** What the per-request loader and service factories build from. */
@@ -158,6 +164,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   activity: ({ deps }) => new ActivityService(deps.userSql),
   strategies: ({ deps, services }) =>
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
+  jobQueues: ({ deps }) => new JobQueueService(deps.queues),
 });
 
 /**

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { errorText, runHandler, UnknownWorkError, type FailedWork, type JobQueues, type QueueCounts, type QueuedWork, type QueuePolicy, type WorkHandler } from './job-queues.js';
+import { QUEUE_NAMES, type QueueName } from './queue-names.js';
+
+export interface BullQueueOptions {
+  redisUrl: string;
+  /** A hash tag such as `{mg:queues}` (queuePrefixFor): every key of every queue in one Redis Cluster slot. */
+  prefix: string;
+  policy: QueuePolicy;
+  logger: Logger;
+}
+
+/** BullMQ's blocking commands must wait as long as they need: no per-request retry limit, no command timeout. */
+const connect = (url: string, name: string) => {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, connectionName: name, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) });
+  redis.on('error', () => undefined);
+  return redis;
+};
+
+/**
+ * The queues on Redis: any number of API and worker processes share them, each job is taken by one consumer,
+ * failures are retried with exponential backoff and the last failures kept for `npm run jobs -- failed`.
+ */
+export class BullJobQueues implements JobQueues {
+  readonly kind = 'bullmq';
+  private readonly connection: Redis;
+  private readonly queues: Map<QueueName, Queue>;
+  private readonly workers = new Map<QueueName, { worker: Worker; connection: Redis }>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly handlers: ReadonlyMap<string, WorkHandler>,
+    private readonly options: BullQueueOptions,
+  ) {
+    this.connection = connect(options.redisUrl, 'marketgraph-queues');
+    const { attempts, backoffMs } = options.policy;
+    this.queues = new Map(
+      QUEUE_NAMES.map((name) => [
+        name,
+        new Queue(name, {
+          connection: this.connection,
+          prefix: options.prefix,
+          defaultJobOptions: { attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 5_000 } },
+        }),
+      ]),
+    );
+    for (const queue of this.queues.values()) queue.on('error', (err) => options.logger.warn({ err, queue: queue.name }, 'job queue error'));
+  }
+
+  async add(work: readonly QueuedWork[]): Promise<void> {
+    const byQueue = new Map<QueueName, QueuedWork[]>();
+    for (const item of work) byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
+    await Promise.all(
+      // Ids unique across queues, so `npm run jobs -- retry <id>` needs no queue name.
+      [...byQueue].map(([queue, items]) => this.queues.get(queue)!.addBulk(items.map((item) => ({ name: item.name, data: item.data, opts: { jobId: randomUUID() } })))),
+    );
+  }
+
+  consume(queues: readonly QueueName[]): void {
+    for (const name of queues) {
+      if (this.workers.has(name)) continue;
+      const connection = connect(this.options.redisUrl, `marketgraph-worker-${name}`);
+      const worker = new Worker(name, (job) => this.process(job), { connection, prefix: this.options.prefix, concurrency: this.options.policy.concurrency[name] });
+      worker.on('error', (err) => this.options.logger.warn({ err, queue: name }, 'queue consumer error'));
+      worker.on('failed', (job, err) => {
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+          this.options.logger.error({ err, queue: name, job: job.name, id: job.id, attempts: job.attemptsMade }, 'queued job failed for good');
+        }
+      });
+      this.workers.set(name, { worker, connection });
+    }
+  }
+
+  consuming(): readonly QueueName[] {
+    return [...this.workers.keys()];
+  }
+
+  async counts(): Promise<QueueCounts[]> {
+    return Promise.all(
+      QUEUE_NAMES.map(async (name) => {
+        const counts = await this.queues.get(name)!.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+        return { name, waiting: counts.waiting ?? 0, active: counts.active ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0, delayed: counts.delayed ?? 0 };
+      }),
+    );
+  }
+
+  async failed(queue?: QueueName, limit = 100): Promise<FailedWork[]> {
+    const lists = await Promise.all(
+      (queue ? [queue] : QUEUE_NAMES).map(async (name) =>
+        (await this.queues.get(name)!.getFailed(0, limit - 1)).map((job) => ({
+          id: String(job.id),
+          queue: name,
+          name: job.name,
+          error: job.failedReason ?? '',
+          attempts: job.attemptsMade,
+          failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+        })),
+      ),
+    );
+    return lists.flat().sort((a, b) => (b.failedAt?.getTime() ?? 0) - (a.failedAt?.getTime() ?? 0)).slice(0, limit);
+  }
+
+  async retry(id: string, queue?: QueueName): Promise<boolean> {
+    for (const name of queue ? [queue] : QUEUE_NAMES) {
+      const job = await this.queues.get(name)!.getJob(id);
+      if (!job || (await job.getState()) !== 'failed') continue;
+      await job.retry('failed');
+      return true;
+    }
+    return false;
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.workers.values()].map(({ worker }) => worker.close()));
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    for (const { connection } of this.workers.values()) connection.disconnect();
+    this.workers.clear();
+    this.connection.disconnect();
+  }
+
+  private async process(job: BullJob): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new UnrecoverableError(errorText(new UnknownWorkError(`no handler for ${job.name}`)));
+    return runHandler(handler, job.data, job.attemptsMade + 1, this.options.policy.timeoutMs, (more) => this.add(more), this.stopping.signal);
+  }
+}
