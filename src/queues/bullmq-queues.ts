@@ -107,7 +107,8 @@ export class BullJobQueues implements JobQueues {
     for (const name of queue ? [queue] : QUEUE_NAMES) {
       const job = await this.queues.get(name)!.getJob(id);
       if (!job || (await job.getState()) !== 'failed') continue;
-      await job.retry('failed');
+      // A fresh set of attempts, as the in-process queues give.
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       return true;
     }
     return false;

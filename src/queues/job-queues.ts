@@ -85,8 +85,9 @@ export async function runHandler(handler: WorkHandler, data: unknown, attempt: n
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Rejected before the abort: a handler that returns as soon as it is aborted must not count as a success.
       reject(new JobTimeoutError(`${handler.queue}/${handler.name} took longer than ${timeoutMs} ms`));
+      controller.abort();
     }, timeoutMs);
   });
   try {
