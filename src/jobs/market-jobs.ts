@@ -88,7 +88,7 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
         const ticks = await source.quotes(await activeSymbols(deps.market.sql));
         const ingests = chunks(ticks, SYMBOLS_PER_JOB).map((chunk): QueuedWork<IngestData> => ({ queue: 'market-data', name: 'quotes-ingest', data: { source: source.name, ticks: chunk.map(toWireTick) } }));
         // Expiry first: the inline path runs pieces in order, and order-matching is one at a time on the queues.
-        return matching ? [{ queue: 'order-matching', name: 'orders-expire', data: {} }, ...ingests] : ingests;
+        return matching ? [{ queue: 'order-matching', name: 'orders-expire', data: {}, dedupeKey: 'orders-expire' }, ...ingests] : ingests;
       },
       handlers: [
         {
@@ -122,7 +122,8 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
       signal: deps.signal,
       async split() {
         const symbols = await activeSymbols(deps.market.sql);
-        return chunks(symbols, SYMBOLS_PER_JOB).map((chunk) => ({ queue: 'indicators', name: 'indicators-refresh', data: { symbols: chunk } }));
+        // One pending refresh per chunk: ticks that come while the consumers are behind add nothing.
+        return chunks(symbols, SYMBOLS_PER_JOB).map((chunk) => ({ queue: 'indicators', name: 'indicators-refresh', data: { symbols: chunk }, dedupeKey: `indicators-${chunk[0]}-${chunk.at(-1)}` }));
       },
       handlers: [
         {

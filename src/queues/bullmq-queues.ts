@@ -55,7 +55,7 @@ export class BullJobQueues implements JobQueues {
     for (const item of work) byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
     await Promise.all(
       // Ids unique across queues, so `npm run jobs -- retry <id>` needs no queue name.
-      [...byQueue].map(([queue, items]) => this.queues.get(queue)!.addBulk(items.map((item) => ({ name: item.name, data: item.data, opts: { jobId: randomUUID() } })))),
+      [...byQueue].map(([queue, items]) => this.queues.get(queue)!.addBulk(items.map((item) => ({ name: item.name, data: item.data, opts: { jobId: randomUUID(), ...(item.dedupeKey ? { deduplication: { id: item.dedupeKey } } : {}) } })))),
     );
   }
 

@@ -31,6 +31,8 @@ export class InProcessJobQueues implements JobQueues {
   private readonly consumed = new Set<QueueName>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** dedupeKeys of jobs not yet completed or failed. */
+  private readonly pendingKeys = new Set<string>();
   private nextId = 1;
 
   constructor(
@@ -41,7 +43,13 @@ export class InProcessJobQueues implements JobQueues {
 
   async add(work: readonly QueuedWork[]): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    for (const item of work) this.lanes.get(item.queue)!.waiting.push({ id: String(this.nextId++), work: item, attemptsMade: 0 });
+    for (const item of work) {
+      if (item.dedupeKey !== undefined) {
+        if (this.pendingKeys.has(item.dedupeKey)) continue;
+        this.pendingKeys.add(item.dedupeKey);
+      }
+      this.lanes.get(item.queue)!.waiting.push({ id: String(this.nextId++), work: item, attemptsMade: 0 });
+    }
     for (const queue of new Set(work.map((item) => item.queue))) this.pump(queue);
   }
 
@@ -78,6 +86,7 @@ export class InProcessJobQueues implements JobQueues {
       if (index < 0) continue;
       const [entry] = lane.failed.splice(index, 1);
       lane.waiting.push({ id: entry!.id, work: entry!.work, attemptsMade: 0 });
+      if (entry!.work.dedupeKey !== undefined) this.pendingKeys.add(entry!.work.dedupeKey);
       this.pump(name);
       return true;
     }
@@ -89,6 +98,10 @@ export class InProcessJobQueues implements JobQueues {
     this.consumed.clear();
     for (const lane of this.lanes.values()) for (const timer of lane.delayed) clearTimeout(timer);
     await Promise.allSettled([...this.running]);
+  }
+
+  private finished(entry: Entry): void {
+    if (entry.work.dedupeKey !== undefined) this.pendingKeys.delete(entry.work.dedupeKey);
   }
 
   private pump(queue: QueueName): void {
@@ -113,6 +126,7 @@ export class InProcessJobQueues implements JobQueues {
       if (!handler) throw new UnknownWorkError(`no handler for ${entry.work.name}`);
       await runHandler(handler, entry.work.data, entry.attemptsMade, this.policy.timeoutMs, (more) => this.add(more), this.stopping.signal);
       lane.completed++;
+      this.finished(entry);
     } catch (error) {
       entry.error = errorText(error);
       if (handler && entry.attemptsMade < this.policy.attempts && !this.stopping.signal.aborted) {
@@ -125,6 +139,7 @@ export class InProcessJobQueues implements JobQueues {
         return;
       }
       entry.failedAt = new Date();
+      this.finished(entry);
       lane.failed.push(entry);
       if (lane.failed.length > KEEP_FAILED) lane.failed.shift();
       this.logger.error({ err: error, queue: entry.work.queue, job: entry.work.name, attempts: entry.attemptsMade }, 'queued job failed for good');

@@ -5,6 +5,12 @@ export interface QueuedWork<T = unknown> {
   queue: QueueName;
   name: string;
   data: T;
+  /**
+   * While a job with this key is waiting, delayed or running, adding another is a no-op: a slow
+   * consumer sees one pending refresh per key, not a pile of ticks (what "skip while the previous
+   * run is going" did under node-cron).
+   */
+  dedupeKey?: string;
 }
 
 export interface WorkContext {

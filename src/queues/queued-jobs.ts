@@ -51,7 +51,7 @@ export function queuedJob(spec: QueuedJobSpec): QueuedJob {
 export function wholeJob(job: Job, queue: QueueName = queueForJob(job.name)): QueuedJob {
   return {
     ...job,
-    split: async () => [{ queue, name: job.name, data: {} }],
+    split: async () => [{ queue, name: job.name, data: {}, dedupeKey: job.name }],
     handlers: [{ name: job.name, queue, run: () => job.run() }],
   };
 }

@@ -101,6 +101,22 @@ describe.each(backends)('job queues (%s)', (backend) => {
     expect(failed!.error).toContain('predictions/stuck took longer than 150 ms');
   });
 
+  it('adds nothing for a dedupe key whose job is still pending, and takes it again once that job is done', async () => {
+    factory = queueFactory(backend, redisUrl);
+    const runs: number[] = [];
+    const queues = factory.make([{ name: 'refresh', queue: 'indicators', run: async (data: { n: number }) => void runs.push(data.n) }]);
+    const refresh = (n: number) => ({ queue: 'indicators' as const, name: 'refresh', data: { n }, dedupeKey: 'indicators-AAPL-MSFT' });
+    await queues.add([refresh(1)]);
+    await queues.add([refresh(2), { ...refresh(3), dedupeKey: 'indicators-NVDA-XOM' }]);
+    expect(await countsOf(queues, 'indicators')).toMatchObject({ waiting: 2 });
+    queues.consume(['indicators']);
+    await until('both pending jobs to complete', async () => (await countsOf(queues, 'indicators')).completed === 2);
+    expect(runs.sort()).toEqual([1, 3]);
+    await queues.add([refresh(4)]);
+    await until('the same key once its job completed', () => runs.length === 3);
+    expect(runs).toContain(4);
+  });
+
   it('runs follow-up work a handler enqueues on the queue it names', async () => {
     factory = queueFactory(backend, redisUrl);
     const matched: string[][] = [];
