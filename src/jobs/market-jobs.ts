@@ -86,7 +86,11 @@ export function marketJobs(deps: MarketJobDependencies): Job[] {
       async split() {
         const source = await currentProvider();
         const ticks = await source.quotes(await activeSymbols(deps.market.sql));
-        const ingests = chunks(ticks, SYMBOLS_PER_JOB).map((chunk): QueuedWork<IngestData> => ({ queue: 'market-data', name: 'quotes-ingest', data: { source: source.name, ticks: chunk.map(toWireTick) } }));
+        // A chunk whose previous ingest is still pending skips this tick (as the whole job did under node-cron): two
+        // ingests of the same symbols never run side by side, so a candle's close is never set back by an older tick.
+        const ingests = chunks(ticks, SYMBOLS_PER_JOB).map(
+          (chunk, index): QueuedWork<IngestData> => ({ queue: 'market-data', name: 'quotes-ingest', data: { source: source.name, ticks: chunk.map(toWireTick) }, dedupeKey: `quotes-ingest-${index}` }),
+        );
         // Expiry first: the inline path runs pieces in order, and order-matching is one at a time on the queues.
         return matching ? [{ queue: 'order-matching', name: 'orders-expire', data: {}, dedupeKey: 'orders-expire' }, ...ingests] : ingests;
       },
