@@ -52,7 +52,7 @@ describe('the jobQueues query', () => {
 });
 
 describe(`a quotes tick on the app's queues`, () => {
-  it('is split into ingest jobs of at most 50 symbols that store and publish every tick, then order matching', async () => {
+  it('is split into ingest jobs of at most 50 symbols, one pending per chunk, that store and publish every tick, then order matching', async () => {
     const quotes = t.app.jobs.find((job) => job.name === 'quotes') as QueuedJob;
     const work = await quotes.split();
     const ingests = work.filter((item) => item.name === 'quotes-ingest') as QueuedWork<{ ticks: { symbol: string; price: string }[] }>[];
@@ -62,7 +62,10 @@ describe(`a quotes tick on the app's queues`, () => {
     expect(new Set(symbols).size).toBe(63);
 
     await t.app.queues.add(work);
+    // A second tick while the first one's ingests are pending adds nothing: the same symbols are never ingested side by side.
+    await t.app.queues.add(await quotes.split());
     expect(await queueNamed('market-data')).toMatchObject({ waiting: 2 });
+    expect(await queueNamed('order-matching')).toMatchObject({ waiting: 1 });
     t.app.queues.consume(['market-data', 'order-matching']);
     // Two ingests, then one expiry and a match per ingest.
     await until('the ingests and the matching', async () => (await queueNamed('market-data')).completed === 2 && (await queueNamed('order-matching')).completed === 3);
