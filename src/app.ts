@@ -299,7 +299,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ).map((job) => activity.observeJob(isQueuedJob(job) ? job : wholeJob(job)) as QueuedJob);
     // The schedule only enqueues; whichever process consumes a queue runs its jobs (src/queues).
     const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers), logger);
-    cleanups.push(() => queues.close());
+    cleanups.push(() => queues.close(config.shutdownGraceMs));
     Object.assign(contextDependencies, { queues });
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;

@@ -114,9 +114,15 @@ export class BullJobQueues implements JobQueues {
     return false;
   }
 
-  async close(): Promise<void> {
+  /** Running jobs get `graceMs` to finish (their signals are aborted at once); then the consumers stop regardless. */
+  async close(graceMs = 10_000): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([...this.workers.values()].map(({ worker }) => worker.close()));
+    const workers = [...this.workers.values()].map(({ worker }) => worker);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
+    const outcome = await Promise.race([Promise.allSettled(workers.map((worker) => worker.close())), graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'grace-over') await Promise.allSettled(workers.map((worker) => worker.close(true)));
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     for (const { connection } of this.workers.values()) connection.disconnect();
     this.workers.clear();

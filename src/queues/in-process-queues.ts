@@ -93,11 +93,13 @@ export class InProcessJobQueues implements JobQueues {
     return false;
   }
 
-  async close(): Promise<void> {
+  async close(graceMs = 10_000): Promise<void> {
     this.stopping.abort();
     this.consumed.clear();
     for (const lane of this.lanes.values()) for (const timer of lane.delayed) clearTimeout(timer);
-    await Promise.allSettled([...this.running]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private finished(entry: Entry): void {

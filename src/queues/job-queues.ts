@@ -71,8 +71,8 @@ export interface JobQueues {
   failed(queue?: QueueName, limit?: number): Promise<FailedWork[]>;
   /** Moves a failed job back to waiting; false when no failed job has that id. */
   retry(id: string, queue?: QueueName): Promise<boolean>;
-  /** Stops consuming (running jobs finish) and disconnects. */
-  close(): Promise<void>;
+  /** Stops consuming (running jobs get graceMs to finish, their signals aborted) and disconnects. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export class JobTimeoutError extends Error {
