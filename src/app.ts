@@ -71,7 +71,7 @@ import { drainTickStream, openTickStream } from './modules/market/tick-stream.js
 import { createJobQueues } from './queues/create-queues.js';
 import type { JobQueues } from './queues/job-queues.js';
 import { QUEUE_NAMES, type QueueName } from './queues/queue-names.js';
-import { enqueueing, isQueuedJob, wholeJob, type QueuedJob } from './queues/queued-jobs.js';
+import { enqueueing, isQueuedJob, observedHandler, wholeJob, type QueuedJob } from './queues/queued-jobs.js';
 
 export interface App {
   readonly config: Config;
@@ -298,7 +298,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       insights.jobs,
     ).map((job) => activity.observeJob(isQueuedJob(job) ? job : wholeJob(job)) as QueuedJob);
     // The schedule only enqueues; whichever process consumes a queue runs its jobs (src/queues).
-    const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers), logger);
+    const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers.map((handler) => observedHandler(handler, (run) => activity.observeJob(run)))), logger);
     cleanups.push(() => queues.close(config.shutdownGraceMs));
     Object.assign(contextDependencies, { queues });
     cleanups.push(() => scheduler.stop());

@@ -56,6 +56,11 @@ export function wholeJob(job: Job, queue: QueueName = queueForJob(job.name)): Qu
   };
 }
 
+/** A handler whose every queued run passes `observe` (the activity log's performance rows) as a job of the handler's name. */
+export function observedHandler(handler: WorkHandler, observe: (job: Job) => Job): WorkHandler {
+  return { ...handler, run: (data, context) => observe({ name: handler.name, cron: '', lockTtlMs: 0, run: () => handler.run(data, context) }).run() };
+}
+
 export function isQueuedJob(job: Job): job is QueuedJob {
   return typeof (job as Partial<QueuedJob>).split === 'function' && Array.isArray((job as Partial<QueuedJob>).handlers);
 }

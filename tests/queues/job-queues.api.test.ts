@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedWork } from '../../src/queues/job-queues.js';
 import { QUEUE_NAMES } from '../../src/queues/queue-names.js';
-import type { QueuedJob } from '../../src/queues/queued-jobs.js';
+import { enqueueing, type QueuedJob } from '../../src/queues/queued-jobs.js';
 import { signUp, type SignedUpUser } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { deleteKeys, until } from './queue-support.js';
@@ -62,8 +62,9 @@ describe(`a quotes tick on the app's queues`, () => {
     expect(new Set(symbols).size).toBe(63);
 
     await t.app.queues.add(work);
-    // A second tick while the first one's ingests are pending adds nothing: the same symbols are never ingested side by side.
-    await t.app.queues.add(await quotes.split());
+    // A second tick, as the schedule runs it (under the job lock, enqueueing only), while the first one's ingests are
+    // pending adds nothing: the same symbols are never ingested side by side.
+    expect(await t.app.scheduler.tick(enqueueing(quotes, t.app.queues))).toBe('ran');
     expect(await queueNamed('market-data')).toMatchObject({ waiting: 2 });
     expect(await queueNamed('order-matching')).toMatchObject({ waiting: 1 });
     t.app.queues.consume(['market-data', 'order-matching']);
@@ -74,5 +75,11 @@ describe(`a quotes tick on the app's queues`, () => {
     const { data } = await t.graphql(`{ stock(symbol: "Q7") { quote { price } minute: candles(interval: MINUTE, last: 1) { close } } }`);
     expect(data!.stock.quote.price).toBe(Number(q7.price));
     expect(data!.stock.minute[0].close).toBe(Number(q7.price));
+    // Every queued run is in the activity log's performance rows under its handler's name.
+    await t.app.activity.writer!.flush();
+    const runs = await t.user.sql.query<{ operation: string; n: number }>(
+      `SELECT operation, count(*)::int AS n FROM activity.performance_logs WHERE operation IN ('job:quotes-ingest', 'job:orders-match') AND status = 'ok' GROUP BY operation ORDER BY operation`,
+    );
+    expect(runs).toEqual([{ operation: 'job:orders-match', n: 2 }, { operation: 'job:quotes-ingest', n: 2 }]);
   });
 });

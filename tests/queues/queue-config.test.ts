@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { parseConcurrency, parseQueueList, queueForJob, queuePrefixFor, QUEUE_NAMES } from '../../src/queues/queue-names.js';
@@ -26,6 +28,15 @@ describe('queue configuration', () => {
     expect(() => workerQueues(['--once'])).toThrow(/unknown argument/);
     expect(parseQueueList('news,news')).toEqual(['news']);
   });
+
+  it('refuses to start a worker with an unknown queue, saying which', async () => {
+    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/worker.ts', '--queues', 'market-data,nope'], { env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_LEVEL: 'silent' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('unknown queue "nope"');
+  }, 30_000);
 
   it('sends whole scheduled jobs to the queue their name suggests', () => {
     expect(queueForJob('market-scan')).toBe('scanner');
