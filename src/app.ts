@@ -69,6 +69,7 @@ import type { AuthState } from './graphql/auth.js';
 import { createInsights } from './composition/insights.js';
 import { drainTickStream, openTickStream } from './modules/market/tick-stream.js';
 import { createJobQueues } from './queues/create-queues.js';
+import { gaugeQueueJobs } from './queues/queue-metrics.js';
 import type { JobQueues } from './queues/job-queues.js';
 import { QUEUE_NAMES, type QueueName } from './queues/queue-names.js';
 import { enqueueing, isQueuedJob, observedHandler, wholeJob, type QueuedJob } from './queues/queued-jobs.js';
@@ -301,6 +302,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers.map((handler) => observedHandler(handler, (run) => activity.observeJob(run)))), logger);
     cleanups.push(() => queues.close(config.shutdownGraceMs));
     Object.assign(contextDependencies, { queues });
+    gaugeQueueJobs(queues, metrics);
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.

@@ -48,6 +48,8 @@ describe('the jobQueues query', () => {
     await t.app.queues.add([1, 2, 3].map((n): QueuedWork => ({ queue: 'scanner', name: 'market-scan', data: { n } })));
     expect(await queueNamed('scanner')).toEqual({ name: 'scanner', waiting: 3, active: 0, completed: 0, failed: 0, delayed: 0 });
     expect(await queueNamed('news')).toMatchObject({ waiting: 0 });
+    const metrics = await (await fetch(t.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toContain('marketgraph_queue_jobs{queue="scanner",state="waiting"} 3');
   });
 });
 
