@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { BullJobQueues } from '../src/queues/bullmq-queues.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from '../src/queues/queue-names.js';
+import { connectRedis } from '../src/redis.js';
 import { runScript } from './script-support.js';
 
 const USAGE = 'usage: npm run jobs -- failed [--queue <name>] [--limit <n>] | retry <id> [--queue <name>] | counts';
@@ -44,6 +45,8 @@ await runScript(async () => {
   if (!config.redisUrl) {
     throw new Error('REDIS_URL is not set: without Redis the queues live inside the API process; ask it with the admin query { jobQueues { name failed } }');
   }
+  // One line instead of waiting forever on a Redis that is not there (BullMQ's own connections retry without end).
+  (await connectRedis(config.redisUrl, 'marketgraph-jobs-cli')).disconnect();
   const queues = new BullJobQueues(new Map(), { redisUrl: config.redisUrl, prefix: config.queues.prefix, policy: config.queues, logger: createLogger('silent') });
   try {
     if (command === 'failed') {
