@@ -27,7 +27,8 @@ const connect = (url: string, name: string) => {
 export class BullJobQueues implements JobQueues {
   readonly kind = 'bullmq';
   private readonly connection: Redis;
-  private readonly queues: Map<QueueName, Queue>;
+  /** Made on first use: an app that never touches a queue writes nothing to Redis. */
+  private readonly queues = new Map<QueueName, Queue>();
   private readonly workers = new Map<QueueName, { worker: Worker; connection: Redis }>();
   private readonly stopping = new AbortController();
 
@@ -36,18 +37,21 @@ export class BullJobQueues implements JobQueues {
     private readonly options: BullQueueOptions,
   ) {
     this.connection = connect(options.redisUrl, 'marketgraph-queues');
-    const { attempts, backoffMs } = options.policy;
-    this.queues = new Map(
-      QUEUE_NAMES.map((name) => [
-        name,
-        new Queue(name, {
-          connection: this.connection,
-          prefix: options.prefix,
-          defaultJobOptions: { attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 5_000 } },
-        }),
-      ]),
-    );
-    for (const queue of this.queues.values()) queue.on('error', (err) => options.logger.warn({ err, queue: queue.name }, 'job queue error'));
+  }
+
+  private queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const { attempts, backoffMs } = this.options.policy;
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.options.prefix,
+        defaultJobOptions: { attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 5_000 } },
+      });
+      queue.on('error', (err) => this.options.logger.warn({ err, queue: name }, 'job queue error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
   }
 
   async add(work: readonly QueuedWork[]): Promise<void> {
@@ -55,7 +59,7 @@ export class BullJobQueues implements JobQueues {
     for (const item of work) byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
     await Promise.all(
       // Ids unique across queues, so `npm run jobs -- retry <id>` needs no queue name.
-      [...byQueue].map(([queue, items]) => this.queues.get(queue)!.addBulk(items.map((item) => ({ name: item.name, data: item.data, opts: { jobId: randomUUID(), ...(item.dedupeKey ? { deduplication: { id: item.dedupeKey } } : {}) } })))),
+      [...byQueue].map(([queue, items]) => this.queue(queue).addBulk(items.map((item) => ({ name: item.name, data: item.data, opts: { jobId: randomUUID(), ...(item.dedupeKey ? { deduplication: { id: item.dedupeKey } } : {}) } })))),
     );
   }
 
@@ -81,7 +85,7 @@ export class BullJobQueues implements JobQueues {
   async counts(): Promise<QueueCounts[]> {
     return Promise.all(
       QUEUE_NAMES.map(async (name) => {
-        const counts = await this.queues.get(name)!.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+        const counts = await this.queue(name).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
         return { name, waiting: counts.waiting ?? 0, active: counts.active ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0, delayed: counts.delayed ?? 0 };
       }),
     );
@@ -90,7 +94,7 @@ export class BullJobQueues implements JobQueues {
   async failed(queue?: QueueName, limit = 100): Promise<FailedWork[]> {
     const lists = await Promise.all(
       (queue ? [queue] : QUEUE_NAMES).map(async (name) =>
-        (await this.queues.get(name)!.getFailed(0, limit - 1)).map((job) => ({
+        (await this.queue(name).getFailed(0, limit - 1)).map((job) => ({
           id: String(job.id),
           queue: name,
           name: job.name,
@@ -105,7 +109,7 @@ export class BullJobQueues implements JobQueues {
 
   async retry(id: string, queue?: QueueName): Promise<boolean> {
     for (const name of queue ? [queue] : QUEUE_NAMES) {
-      const job = await this.queues.get(name)!.getJob(id);
+      const job = await this.queue(name).getJob(id);
       if (!job || (await job.getState()) !== 'failed') continue;
       // A fresh set of attempts, as the in-process queues give.
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });

@@ -5,7 +5,7 @@ import { QUEUE_NAMES } from '../../src/queues/queue-names.js';
 import { enqueueing, type QueuedJob } from '../../src/queues/queued-jobs.js';
 import { signUp, type SignedUpUser } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { deleteKeys, until } from './queue-support.js';
+import { until } from './queue-support.js';
 
 const MARKET = readFileSync(new URL('../modules/stock/fixtures/market.sql', import.meta.url), 'utf8');
 // 60 more listed stocks with one daily close each: with the fixture's three closes, a quotes tick of 63 symbols is two ingest jobs of at most 50.
@@ -28,10 +28,7 @@ beforeAll(async () => {
   const { login } = await t.data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: boss.email, p: boss.password });
   admin = { authorization: `Bearer ${login.accessToken}` };
 }, 120_000);
-afterAll(async () => {
-  await t?.close();
-  if (t?.app.config.redisUrl) await deleteKeys(t.app.config.redisUrl, t.app.config.queues.prefix);
-});
+afterAll(() => t?.close());
 
 const queueNamed = async (name: string) => (await t.data(JOB_QUEUES, {}, admin)).jobQueues.find((queue: { name: string }) => queue.name === name);
 

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createLogger } from '../../src/log.js';
 import { BullJobQueues } from '../../src/queues/bullmq-queues.js';
 import { InProcessJobQueues } from '../../src/queues/in-process-queues.js';
 import { handlerMap, type JobQueues, type QueuePolicy, type WorkHandler } from '../../src/queues/job-queues.js';
 import { QUEUE_NAMES, queuePrefixFor, type QueueName } from '../../src/queues/queue-names.js';
+import { deleteKeys } from '../support/redis-keys.js';
+
+export { deleteKeys };
 
 export const everyQueue = (concurrency: number) => Object.fromEntries(QUEUE_NAMES.map((name) => [name, concurrency])) as Record<QueueName, number>;
 
@@ -47,20 +49,6 @@ export function queueFactory(backend: Backend, redisUrl: string | undefined): Qu
       if (backend === 'bullmq') await deleteKeys(redisUrl!, prefix);
     },
   };
-}
-
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Polls until `condition` holds; throws with `what` after 10 s. */
