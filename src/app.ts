@@ -46,7 +46,7 @@ import { MemoryJobLock, RedisJobLock } from './jobs/job-lock.js';
 import { marketJobs } from './jobs/market-jobs.js';
 import { OrderFillService, type OrderFillFaults } from './modules/portfolio/order-fill.service.js';
 import { portfolioJobs } from './jobs/portfolio-jobs.js';
-import { Scheduler, type Job } from './jobs/scheduler.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { connectRedis, type RedisClient } from './redis.js';
 import { IndicatorHistory } from './modules/indicator/indicator-history.js';
 import { createIndicatorCompute } from './workers/indicator-pool.js';
@@ -67,6 +67,11 @@ import { cachedReads, observeRefusals, openResponseCache } from './composition/c
 import type { AuthState } from './graphql/auth.js';
 import { createInsights, type InsightDependencies } from './composition/insights.js';
 import { drainTickStream, openTickStream } from './modules/market/tick-stream.js';
+import { createJobQueues } from './queues/create-queues.js';
+import { gaugeQueueJobs } from './queues/queue-metrics.js';
+import type { JobQueues } from './queues/job-queues.js';
+import { QUEUE_NAMES, type QueueName } from './queues/queue-names.js';
+import { enqueueing, isQueuedJob, observedHandler, wholeJob, type QueuedJob } from './queues/queued-jobs.js';
 
 export interface App {
   readonly config: Config;
@@ -80,8 +85,8 @@ export interface App {
   readonly server: Server;
   /** Caches a tick and pushes it to every subscriber (what the ingest job calls). */
   publishPrice(update: PriceEvent): Promise<void>;
-  /** The scheduled jobs (quotes, indicators, retention); started by startJobs(). */
-  readonly jobs: readonly Job[];
+  /** The scheduled jobs (quotes, indicators, retention); run() does a whole tick here and now, startJobs() queues them. */
+  readonly jobs: readonly QueuedJob[];
   readonly scheduler: Scheduler;
   /** The paper-order matching engine's writer (the quotes job runs it after each batch of ticks). */
   readonly orderFills: OrderFillService;
@@ -95,8 +100,13 @@ export interface App {
   readonly rateLimits: RateLimits;
   /** The activity log's batched writer (user actions, errors, warn+ logs, job runs); see src/modules/activity. */
   readonly activity: ActivityLog;
-  /** Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`). */
-  startJobs(): void;
+  /**
+   * Starts the schedule in this process (main.ts when JOBS_ENABLED, and `npm run worker`): each tick enqueues
+   * its jobs (once across processes), and this process consumes `queues` (default: all).
+   */
+  startJobs(queues?: readonly QueueName[]): void;
+  /** The job queues (BullMQ with REDIS_URL, else in-process); see src/queues. */
+  readonly queues: JobQueues;
   /** Keeps technical_indicator complete (the indicators job and backfills call it). */
   readonly indicatorHistory: IndicatorHistory;
   /** Long-lived insight services (strategies, alerts); see src/composition/insights.ts. */
@@ -290,7 +300,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       portfolioJobs({ userDb: userDb.prisma, stockDb: stockDb.prisma }),
       activityJobs({ userSql: userDb.sql, config: config.activity }),
       insights.jobs,
-    ).map((job) => activity.observeJob(job));
+    ).map((job) => activity.observeJob(isQueuedJob(job) ? job : wholeJob(job)) as QueuedJob);
+    // The schedule only enqueues; whichever process consumes a queue runs its jobs (src/queues).
+    const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers.map((handler) => observedHandler(handler, (run) => activity.observeJob(run)))), logger);
+    cleanups.push(() => queues.close(config.shutdownGraceMs));
+    Object.assign(contextDependencies, { queues });
+    gaugeQueueJobs(queues, metrics);
     cleanups.push(() => scheduler.stop());
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
@@ -396,7 +411,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       responseCache,
       rateLimits,
       activity,
-      startJobs: () => jobs.forEach((job) => scheduler.add(job)),
+      queues,
+      startJobs: (consume = QUEUE_NAMES) => {
+        jobs.forEach((job) => scheduler.add(enqueueing(job, queues)));
+        queues.consume(consume);
+      },
       indicatorHistory,
       insights: insights.context,
       startupIndicators,

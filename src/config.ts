@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-ip.js';
 import type { GuardLimits } from './graphql/guards/limits.js';
 import type { TickStreamConfig } from './modules/market/tick-stream.js';
+import type { QueuePolicy } from './queues/job-queues.js';
+import { parseConcurrency, queuePrefixFor } from './queues/queue-names.js';
 
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z.coerce.number({ message: 'expected a whole number' }).int().min(min).max(max).default(fallback);
@@ -150,6 +152,11 @@ const environmentSchema = z.object({
     .string()
     .refine((value) => value.split(',').every((url) => postgresUrl.safeParse(url.trim()).success), { message: 'expected comma-separated postgres:// URLs' })
     .optional(),
+  // --- job queues (src/queues) ---
+  QUEUE_CONCURRENCY: z.string().optional(),
+  QUEUE_ATTEMPTS: wholeNumber(1, 100, 3),
+  QUEUE_BACKOFF_MS: wholeNumber(1, 3_600_000, 1_000),
+  QUEUE_JOB_TIMEOUT_MS: wholeNumber(100, 86_400_000, 300_000),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -246,6 +253,13 @@ export interface Config {
   stockDatabaseReplicaUrls: string[];
   /** Where headlines come from; see src/providers/news. */
   news: NewsConfig;
+  /** Job queues (BullMQ with REDIS_URL, else in-process): retries, backoff, timeout, concurrency, key prefix. */
+  queues: QueueConfig;
+}
+
+export interface QueueConfig extends QueuePolicy {
+  /** Hash-tagged key prefix of every queue, from REDIS_KEY_PREFIX (`{mg:queues}`). */
+  prefix: string;
 }
 
 export interface NewsConfig {
@@ -482,7 +496,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tickStream: tickStreamConfig(e),
     stockDatabaseReplicaUrls: (e.STOCK_DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
     news: newsConfig(e),
+    queues: queueConfig(e),
   };
+}
+
+function queueConfig(e: z.output<typeof environmentSchema>): QueueConfig {
+  try {
+    const concurrency = parseConcurrency(e.QUEUE_CONCURRENCY);
+    return { attempts: e.QUEUE_ATTEMPTS, backoffMs: e.QUEUE_BACKOFF_MS, timeoutMs: e.QUEUE_JOB_TIMEOUT_MS, concurrency, prefix: queuePrefixFor(e.REDIS_KEY_PREFIX) };
+  } catch (error) {
+    throw new ConfigError(`Invalid environment variable QUEUE_CONCURRENCY: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function tickStreamConfig(e: z.output<typeof environmentSchema>): TickStreamConfig {

@@ -105,3 +105,14 @@ export async function connectRedis(target: string | RedisTopology, connectionNam
   }
   return redis;
 }
+
+/**
+ * A connection for a library that connects on its own and waits for readiness (BullMQ): no ping at start, errors
+ * swallowed here as connectRedis does. Start-up has already proved the topology reachable through connectRedis.
+ */
+export function openRedisClient(topology: RedisTopology, connectionName: string, options: ConnectOptions = {}): RedisClient {
+  const redis = clientFor(topology, connectionName, options);
+  redis.on('error', () => undefined);
+  redis.connect().catch(() => undefined);
+  return redis;
+}

@@ -43,6 +43,8 @@ import { FeatureSummaryService } from '../modules/prediction/features/feature-su
 import { createNewsLoaders, type NewsLoaders } from '../modules/news/news.loaders.js';
 import { NewsService } from '../modules/news/news.service.js';
 import { ScannerService } from '../modules/scanner/scanner.service.js';
+import { JobQueueService } from '../modules/queues/job-queue.service.js';
+import type { JobQueues } from '../queues/job-queues.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -92,6 +94,8 @@ export interface Context extends RequestContext {
     news: NewsService;
     /** marketScan, runMarketScan, scanCompleted (issue 13, part 1). */
     scanner: ScannerService;
+    /** jobQueues (admins): counts per queue. */
+    jobQueues: JobQueueService;
   };
 }
 
@@ -119,6 +123,8 @@ export interface ContextDependencies {
   analytics?: AnalyticsConfig & { valueThrottleMs?: number };
   /** Scanner, news, sentiment, predictions, strategies and alerts (src/composition/insights.ts); absent in narrow tests. */
   insights?: InsightDependencies;
+  /** The job queues (src/queues); absent in narrow tests. */
+  queues?: JobQueues;
 }
 
 /** What the per-request loader and service factories build from. */
@@ -173,6 +179,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   featureSummary: ({ deps }) => new FeatureSummaryService(deps.stockSql),
   news: ({ deps, loaders, services }) => new NewsService(deps.stockSql, loaders.news, services.stocks),
   scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),
+  jobQueues: ({ deps }) => new JobQueueService(deps.queues),
 });
 
 /**

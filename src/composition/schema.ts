@@ -29,6 +29,7 @@ import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strate
 import { FeatureSummaryResolver } from '../modules/prediction/features/feature-summary.resolver.js';
 import { ArticleResolver, NewsResolver, StockNewsResolver } from '../modules/news/news.resolver.js';
 import { ScannerResolver, ScannerSubscriptionResolver, ScanResultResolver } from '../modules/scanner/scanner.resolver.js';
+import { JobQueueResolver } from '../modules/queues/job-queue.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -66,6 +67,7 @@ export const resolvers = [
   ScannerResolver,
   ScanResultResolver,
   ScannerSubscriptionResolver,
+  JobQueueResolver,
 ] as const;
 
 /**

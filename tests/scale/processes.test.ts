@@ -85,7 +85,8 @@ describe.skipIf(!onServers)('three API processes and two workers (needs real Pos
       processes.map(({ child }) => (child.exitCode !== null ? undefined : new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))))),
     );
     const redis = new Redis(redisUrl!);
-    const keys = await redis.keys(`${prefix}*`);
+    // The queues' keys sit under their hash tag, {<prefix>queues}.
+    const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`{${prefix}queues}*`))];
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
     await Promise.all([stock?.close(), user?.close()]);

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { DatabaseTarget } from '../../src/db/database.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { openTestDatabases, testTarget, type TestDatabase } from './databases.js';
+import { deleteKeys } from './redis-keys.js';
 import { testRedisUrl } from './servers.js';
 
 export interface GraphQLError {
@@ -127,6 +128,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       await app.close();
       await Promise.all([stock.close(), user.close()]);
+      // BullMQ's keys have no TTL: the app's queues go with it.
+      if (config.redisUrl) await deleteKeys(config.redisUrl, config.queues.prefix);
     },
   };
   return testApp;
