@@ -9,6 +9,9 @@ import { createLogger } from '../../src/log.js';
 import { RedisTickStream } from '../../src/modules/market/tick-stream.js';
 import { RateLimits } from '../../src/ratelimit/rate-limits.js';
 import { RedisEventBus } from '../../src/realtime/redis-event-bus.js';
+import { BullJobQueues } from '../../src/queues/bullmq-queues.js';
+import { handlerMap } from '../../src/queues/job-queues.js';
+import { QUEUE_NAMES, queuePrefixFor, type QueueName } from '../../src/queues/queue-names.js';
 import type { RedisClient } from '../../src/redis.js';
 import { connectTestCluster, deleteClusterKeys } from '../support/redis-cluster.js';
 import { testRedisClusterNodes } from '../support/servers.js';
@@ -161,4 +164,45 @@ describe.skipIf(!nodes)('Redis on a 3-master Cluster (needs TEST_REDIS_CLUSTER_N
       await queue.close();
     }
   });
+  it("runs the app's job queues on the cluster: a job failing once is retried, one failing always is listed as failed", async () => {
+    const attempts = new Map<string, number>();
+    const handler = {
+      name: 'cluster-flaky',
+      queue: 'default' as const,
+      async run(data: { id: string; failTimes: number }) {
+        const n = (attempts.get(data.id) ?? 0) + 1;
+        attempts.set(data.id, n);
+        if (n <= data.failTimes) throw new Error(`attempt ${n} of ${data.id} fails`);
+      },
+    };
+    const concurrency = Object.fromEntries(QUEUE_NAMES.map((name) => [name, 2])) as Record<QueueName, number>;
+    // The app's hash-tagged prefix ({…:queues}): BullMQ's scripts and pipelines touch several keys of a queue at once.
+    const queues = new BullJobQueues(handlerMap([handler]), {
+      redis: loadConfig({ REDIS_CLUSTER_NODES: nodes! }).redis!,
+      prefix: queuePrefixFor(prefix),
+      policy: { attempts: 3, backoffMs: 20, timeoutMs: 5_000, concurrency },
+      logger,
+    });
+    try {
+      queues.consume(['default']);
+      await queues.add([
+        { queue: 'default', name: 'cluster-flaky', data: { id: 'once', failTimes: 1 } },
+        { queue: 'default', name: 'cluster-flaky', data: { id: 'always', failTimes: 99 } },
+      ]);
+      await until(() => attempts.get('once') === 2 && attempts.get('always') === 3, 15_000);
+      let failed = await queues.failed('default');
+      for (let i = 0; i < 100 && failed.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        failed = await queues.failed('default');
+      }
+      expect(failed.map(({ name, attempts: made, error }) => ({ name, made, error }))).toEqual([
+        { name: 'cluster-flaky', made: 3, error: 'attempt 3 of always fails' },
+      ]);
+      expect((await queues.counts()).find((c) => c.name === 'default')).toMatchObject({ failed: 1, completed: 1 });
+    } finally {
+      await queues.close(1_000);
+      await deleteClusterKeys(admin, queuePrefixFor(prefix));
+    }
+  });
 });
+
