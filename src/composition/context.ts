@@ -39,6 +39,8 @@ import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfo
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
+import { createSentimentLoaders, type SentimentLoaders } from '../modules/sentiment/sentiment.loaders.js';
+import { SentimentService } from '../modules/sentiment/sentiment.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -52,6 +54,7 @@ export interface Context extends RequestContext {
     orders: OrderLoaders;
     analytics: AnalyticsLoaders;
     strategies: StrategyLoaders;
+    sentiment: SentimentLoaders;
   };
   services: {
     stocks: StockService;
@@ -81,6 +84,8 @@ export interface Context extends RequestContext {
     activity: ActivityService;
     /** enableStrategy, disableStrategy, backtest (issue 13, part 6). */
     strategies: StrategyService;
+    /** Stock.sentiment and sentimentUpdated (issue 13, part 3). */
+    sentiment: SentimentService;
   };
 }
 
@@ -132,6 +137,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
+  sentiment: ({ deps }) => createSentimentLoaders(deps.stockSql),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({
@@ -158,6 +164,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   activity: ({ deps }) => new ActivityService(deps.userSql),
   strategies: ({ deps, services }) =>
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
+  sentiment: ({ deps, loaders, services }) => new SentimentService(loaders.sentiment, services.stocks, deps.bus),
 });
 
 /**

@@ -10,6 +10,7 @@ import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
+import { createSentiment } from '../modules/sentiment/sentiment.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -54,6 +55,12 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   context.strategies = strategies.evaluator;
   jobs.push(...strategies.jobs);
   warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });
+  // --- sentiment (src/modules/sentiment, issue 13 part 3) ---
+  // sentiment.refreshSentiment(symbols) recomputes, stores and publishes those symbols' summaries: pass it to the
+  // news ingestion as its onArticlesStored hook. The hourly job (also the warm-up) follows the windows moving on.
+  const sentiment = createSentiment(host);
+  jobs.push(...sentiment.jobs);
+  warmUps.push({ name: 'sentiment-refresh', run: () => host.scheduler.tick(sentiment.jobs[0]!) });
   const alerts = await createAlerts(host);
   context.alerts = alerts.evaluator;
   closers.push(() => alerts.close());

@@ -1,0 +1,25 @@
+import type { InsightHost } from '../../composition/insights.js';
+import type { Job } from '../../jobs/scheduler.js';
+import { createSentimentRefresher, type RefreshSentiment } from './sentiment.refresh.js';
+import { symbolsWithArticlesSince } from './sentiment.sql.js';
+import { WINDOW_MS } from './sentiment.type.js';
+
+/**
+ * `refreshSentiment` is the news ingestion's onArticlesStored hook. Windows also move on without new articles (a day
+ * old article leaves ONE_DAY), so an hourly job refreshes every symbol with an article in the longest window; the
+ * same run is the start-up warm-up, so stored summaries exist on the embedded default from the first minute.
+ */
+export function createSentiment(host: InsightHost): { refreshSentiment: RefreshSentiment; jobs: Job[] } {
+  const refreshSentiment = createSentimentRefresher({ sql: host.stockDb.sql, bus: host.bus });
+  const job: Job = {
+    name: 'sentiment-refresh',
+    cron: '0 7 * * * *',
+    lockTtlMs: 10 * 60_000,
+    run: async () => {
+      const now = new Date();
+      const symbols = await symbolsWithArticlesSince(host.stockDb.sql, new Date(now.getTime() - WINDOW_MS.THIRTY_DAYS));
+      return { symbols: symbols.length, published: (await refreshSentiment(symbols, now)).length };
+    },
+  };
+  return { refreshSentiment, jobs: [job] };
+}
