@@ -3,14 +3,14 @@ import type { SentimentWindow } from './sentiment.type.js';
 
 export interface StoredSummary {
   symbol: string;
-  window: SentimentWindow;
+  window: `${SentimentWindow}`;
   score: number;
   articleCount: number;
 }
 
 /** The newest stored summary of each (symbol, window) among `symbols`: one statement. */
 export async function latestStoredSummaries(sql: SqlExecutor, symbols: readonly string[]): Promise<StoredSummary[]> {
-  const rows = await sql.query<{ symbol: string; window: SentimentWindow; score: number | string; articleCount: number | null }>(
+  const rows = await sql.query<{ symbol: string; window: `${SentimentWindow}`; score: number | string; articleCount: number | null }>(
     `SELECT DISTINCT ON (symbol, summary_window) symbol, summary_window AS "window", score::float8 AS score, article_count AS "articleCount"
      FROM sentiment WHERE symbol = ANY($1::varchar[]) AND summary_window IS NOT NULL
      ORDER BY symbol, summary_window, ts DESC, id DESC`,
