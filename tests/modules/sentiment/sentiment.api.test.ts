@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSentimentRefresher, type RefreshSentiment } from '../../../src/modules/sentiment/sentiment.refresh.js';
 import { sentimentTopic } from '../../../src/realtime/topics.js';
+import { signUp } from '../../support/accounts.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { clearNews, insertArticles } from './articles.js';
 
@@ -116,6 +117,30 @@ describe('refreshSentiment', () => {
   it('ignores symbols without articles and an empty list', async () => {
     expect(await refreshSentiment([])).toEqual([]);
     expect(await refreshSentiment(['NVDA'])).toEqual([]);
+  });
+
+  it('is what the hourly sentiment-refresh job runs for every symbol with an article in the last 30 days', async () => {
+    await appleNews();
+    await insertArticles(t.stock.sql, [{ symbols: ['NVDA'], score: 0.3, hoursAgo: 50 * DAY }]);
+    const job = t.app.jobs.find((j) => j.name === 'sentiment-refresh')!;
+    // AAPL and MSFT (the article they share), three windows of AAPL and three of MSFT; NVDA's news is too old.
+    expect(await job.run()).toEqual({ symbols: 2, published: 6 });
+    expect(await job.run()).toEqual({ symbols: 2, published: 0 });
+  });
+
+  it('feeds SENTIMENT_SWING alerts: a refresh that moves a window by the threshold fires one', async () => {
+    const user = await signUp(t, 'swing');
+    const created = await t.data(
+      `mutation { createAlert(input: { symbol: "AAPL", condition: SENTIMENT_SWING, threshold: 0.4 }) { id } }`, {}, user.headers);
+    expect(created.createAlert.id).toBeTruthy();
+    await appleNews();
+    await refreshSentiment(['AAPL']);
+    // The day's mean goes from 0.4 to -0.03333; the week's and month's move by less than 0.4.
+    await insertArticles(t.stock.sql, [{ symbols: ['AAPL'], score: -0.9, hoursAgo: 1 }]);
+    await refreshSentiment(['AAPL']);
+    const history = async () => (await t.data(`{ alertHistory { nodes { symbol condition value } } }`, {}, user.headers)).alertHistory.nodes;
+    await expect.poll(history, { timeout: 5_000 }).toHaveLength(1);
+    expect(await history()).toEqual([{ symbol: 'AAPL', condition: 'SENTIMENT_SWING', value: expect.closeTo(-0.43333, 5) }]);
   });
 });
 
