@@ -137,7 +137,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
-  sentiment: ({ deps }) => createSentimentLoaders(deps.stockSql),
+  sentiment: (scope) => createSentimentLoaders(scope.deps.stockSql, symbolRecorder(scope)),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { SqlExecutor } from '../../db/sql-executor.js';
+import { recordingReads } from '../../lib/recording-reads.js';
 import { computeSummaries } from './sentiment.summary.js';
 import type { SentimentSummary, SentimentWindow } from './sentiment.type.js';
 
@@ -8,16 +9,18 @@ export interface SentimentLoaders {
   summary(window: SentimentWindow): DataLoader<string, SentimentSummary | null>;
 }
 
-export function createSentimentLoaders(stockSql: SqlExecutor, now: () => Date = () => new Date()): SentimentLoaders {
+/** `onRead`: told of every symbol asked for (the response cache records what an answer read). */
+export function createSentimentLoaders(stockSql: SqlExecutor, onRead?: (symbol: string) => void): SentimentLoaders {
   const byWindow = new Map<SentimentWindow, DataLoader<string, SentimentSummary | null>>();
   return {
     summary(window) {
       let loader = byWindow.get(window);
       if (!loader) {
-        loader = new DataLoader(async (symbols: readonly string[]) => {
-          const summaries = await computeSummaries(stockSql, symbols, window, now());
+        const batch = async (symbols: readonly string[]) => {
+          const summaries = await computeSummaries(stockSql, symbols, window, new Date());
           return symbols.map((symbol) => summaries.get(symbol) ?? null);
-        });
+        };
+        loader = recordingReads(new DataLoader(batch), onRead);
         byWindow.set(window, loader);
       }
       return loader;

@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
+import { CACHE_SECONDS, cacheHint } from '../../graphql/cache-control.js';
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from '../../graphql/type-graphql.js';
 
 export enum SentimentWindow {
   ONE_DAY = 'ONE_DAY',
@@ -20,6 +21,8 @@ export enum SentimentLabelEnum {
 }
 registerEnumType(SentimentLabelEnum, { name: 'SentimentLabel', description: 'POSITIVE at score ≥ 0.05, NEGATIVE at ≤ -0.05, else NEUTRAL.' });
 
+// Cached answers are dropped by the symbol's sentimentTopic events (src/composition/cached-reads.ts).
+@Directive(cacheHint(CACHE_SECONDS.listing))
 @ObjectType({ description: 'The mean sentiment of the scored news articles naming a stock over one window.' })
 export class SentimentSummary {
   @Field(() => String) symbol!: string;
