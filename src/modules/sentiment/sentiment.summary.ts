@@ -1,15 +1,10 @@
 import type { SqlExecutor } from '../../db/sql-executor.js';
-import { NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD } from '../../providers/sentiment/lexicon-analyzer.js';
+import { labelOf } from '../../providers/sentiment/lexicon-analyzer.js';
 import { windowAggregates } from '../news/news.sql.js';
-import { SentimentLabelEnum, type SentimentSummary, type SentimentWindow, WINDOW_MS } from './sentiment.type.js';
+import { type SentimentLabelEnum, type SentimentSummary, type SentimentWindow, WINDOW_MS } from './sentiment.type.js';
 
 /** Scores are stored as numeric(6,5): rounding here makes a live summary equal to the row it was stored as. */
 const round5 = (value: number) => Math.round(value * 100_000) / 100_000;
-
-/** The article labels' thresholds, applied to the mean. */
-export function labelOf(score: number): SentimentLabelEnum {
-  return score >= POSITIVE_THRESHOLD ? SentimentLabelEnum.POSITIVE : score <= NEGATIVE_THRESHOLD ? SentimentLabelEnum.NEGATIVE : SentimentLabelEnum.NEUTRAL;
-}
 
 /**
  * Each symbol's summary over (now - window, now], computed from its scored articles; a symbol with no article in the
@@ -22,7 +17,7 @@ export async function computeSummaries(sql: SqlExecutor, symbols: readonly strin
     if (row.count === 0 || row.score === null) continue;
     const score = round5(row.score);
     const trend = row.previousScore === null ? null : round5(score - row.previousScore);
-    summaries.set(row.symbol, { symbol: row.symbol, window, score, label: labelOf(score), articleCount: row.count, trend });
+    summaries.set(row.symbol, { symbol: row.symbol, window, score, label: labelOf(score) as SentimentLabelEnum, articleCount: row.count, trend });
   }
   return summaries;
 }
