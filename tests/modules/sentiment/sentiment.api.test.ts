@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { InsightHost } from '../../../src/composition/insights.js';
+import { createSentiment } from '../../../src/modules/sentiment/sentiment.insights.js';
 import { createSentimentRefresher, type RefreshSentiment } from '../../../src/modules/sentiment/sentiment.refresh.js';
+import { captureLog } from '../../support/log-capture.js';
 import { sentimentTopic } from '../../../src/realtime/topics.js';
 import { signUp } from '../../support/accounts.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -126,6 +129,19 @@ describe('refreshSentiment', () => {
     // AAPL and MSFT (the article they share), three windows of AAPL and three of MSFT; NVDA's news is too old.
     expect(await job.run()).toEqual({ symbols: 2, published: 6 });
     expect(await job.run()).toEqual({ symbols: 2, published: 0 });
+  });
+
+  it('is the onArticlesStored hook the composition hands the news ingestion, which logs a failure instead of rejecting', async () => {
+    await appleNews();
+    const log = captureLog('error');
+    const { refreshSentiment: hook } = createSentiment({ stockDb: t.app.stockDb, bus: t.app.bus, logger: log.logger } as InsightHost);
+    await hook(['AAPL']);
+    expect(await storedRows()).toBe(3);
+    await expect.poll(() => published.length).toBe(3);
+
+    const gone = { stockDb: { sql: { transaction: () => Promise.reject(new Error('database gone')) } }, bus: t.app.bus, logger: log.logger };
+    await expect(createSentiment(gone as unknown as InsightHost).refreshSentiment(['AAPL'])).resolves.toBeUndefined();
+    expect(log.find((line) => line.msg.includes('sentiment refresh after news ingestion failed'))).toHaveLength(1);
   });
 
   it('feeds SENTIMENT_SWING alerts: a refresh that moves a window by the threshold fires one', async () => {
