@@ -4,6 +4,7 @@
 import { computeSummaries } from '../src/modules/sentiment/sentiment.summary.js';
 import { createSentimentRefresher } from '../src/modules/sentiment/sentiment.refresh.js';
 import { SentimentWindow } from '../src/modules/sentiment/sentiment.type.js';
+import { createLogger } from '../src/log.js';
 import { MemoryEventBus } from '../src/realtime/memory-event-bus.js';
 import { createBenchDatabase, fmt, measure } from './support.js';
 
@@ -23,7 +24,7 @@ try {
     const perSymbol = await measure(() => Promise.all(symbols.map((s) => computeSummaries(bench.sql, [s], window, new Date()))), ITERATIONS);
     console.log(`${window}: batched ${fmt(batched.p50Ms)} p50, per symbol ${fmt(perSymbol.p50Ms)} p50 (${(perSymbol.p50Ms / batched.p50Ms).toFixed(1)}x)`);
   }
-  const refresh = createSentimentRefresher({ sql: bench.sql, bus: new MemoryEventBus() });
+  const refresh = createSentimentRefresher({ sql: bench.sql, bus: new MemoryEventBus(createLogger('silent')) });
   const first = process.hrtime.bigint();
   const published = await refresh(symbols);
   console.log(`refreshSentiment, 100 symbols, nothing stored yet: ${fmt(Number(process.hrtime.bigint() - first) / 1e6)} (${published.length} published)`);

@@ -82,7 +82,11 @@ describe('refreshSentiment', () => {
     unsubscribe = await t.app.bus.subscribe(sentimentTopic('AAPL'), (event) => void published.push(event));
   });
   afterAll(() => unsubscribe());
-  beforeEach(() => void (published.length = 0));
+  // Events of the test before are delivered first (the in-process bus delivers on a later setImmediate).
+  beforeEach(async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    published.length = 0;
+  });
   const storedRows = async () =>
     (await t.stock.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM sentiment WHERE symbol = 'AAPL' AND summary_window IS NOT NULL`))[0]!.n;
 
