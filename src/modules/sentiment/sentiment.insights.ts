@@ -1,14 +1,17 @@
 import type { InsightHost } from '../../composition/insights.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { createSentimentRefresher } from './sentiment.refresh.js';
-import { symbolsWithArticlesSince } from './sentiment.sql.js';
+import { deleteSummariesBefore, symbolsWithArticlesSince } from './sentiment.sql.js';
 import { WINDOW_MS } from './sentiment.type.js';
 
 /**
  * `refreshSentiment` is the news ingestion's onArticlesStored hook (never rejects). Windows also move on without new articles (a day
  * old article leaves ONE_DAY), so an hourly job refreshes every symbol with an article in the longest window; the
- * same run is the start-up warm-up, so stored summaries exist on the embedded default from the first minute.
+ * same run is the start-up warm-up, so stored summaries exist on the embedded default from the first minute. It also
+ * drops stored summaries older than SUMMARY_RETENTION_DAYS.
  */
+export const SUMMARY_RETENTION_DAYS = 90;
+
 export function createSentiment(host: InsightHost): { refreshSentiment: (symbols: readonly string[]) => Promise<void>; jobs: Job[] } {
   const refresh = createSentimentRefresher({ sql: host.stockDb.sql, bus: host.bus });
   const job: Job = {
@@ -18,7 +21,9 @@ export function createSentiment(host: InsightHost): { refreshSentiment: (symbols
     run: async () => {
       const now = new Date();
       const symbols = await symbolsWithArticlesSince(host.stockDb.sql, new Date(now.getTime() - WINDOW_MS.THIRTY_DAYS));
-      return { symbols: symbols.length, published: (await refresh(symbols, now)).length };
+      const published = (await refresh(symbols, now)).length;
+      const deleted = await deleteSummariesBefore(host.stockDb.sql, new Date(now.getTime() - SUMMARY_RETENTION_DAYS * 86_400_000));
+      return { symbols: symbols.length, published, deleted };
     },
   };
   // The articles are stored whatever happens here: a failed refresh must not fail the ingestion (the job catches up).

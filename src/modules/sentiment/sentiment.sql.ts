@@ -29,6 +29,15 @@ export async function insertSummaries(sql: SqlExecutor, rows: readonly (StoredSu
   );
 }
 
+/** Drops stored summaries (not per-article rows) older than `before`. */
+export async function deleteSummariesBefore(sql: SqlExecutor, before: Date): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM sentiment WHERE summary_window IS NOT NULL AND ts < $1::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    [before.toISOString()],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Symbols named by an article published after `since`. */
 export async function symbolsWithArticlesSince(sql: SqlExecutor, since: Date): Promise<string[]> {
   const rows = await sql.query<{ symbol: string }>(

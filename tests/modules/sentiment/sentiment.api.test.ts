@@ -126,13 +126,19 @@ describe('refreshSentiment', () => {
     expect(await refreshSentiment(['NVDA'])).toEqual([]);
   });
 
-  it('is what the hourly sentiment-refresh job runs for every symbol with an article in the last 30 days', async () => {
+  it('is what the hourly sentiment-refresh job runs for every symbol with an article in the last 30 days, which also drops old summaries', async () => {
     await appleNews();
     await insertArticles(t.stock.sql, [{ symbols: ['NVDA'], score: 0.3, hoursAgo: 50 * DAY }]);
     const job = t.app.jobs.find((j) => j.name === 'sentiment-refresh')!;
     // AAPL and MSFT (the article they share), three windows of AAPL and three of MSFT; NVDA's news is too old.
-    expect(await job.run()).toEqual({ symbols: 2, published: 6 });
-    expect(await job.run()).toEqual({ symbols: 2, published: 0 });
+    expect(await job.run()).toEqual({ symbols: 2, published: 6, deleted: 0 });
+    expect(await job.run()).toEqual({ symbols: 2, published: 0, deleted: 0 });
+    // Stored summaries older than 90 days go; younger ones and per-article rows stay.
+    await t.stock.sql.exec(`INSERT INTO sentiment (symbol, summary_window, score, label, article_count, source, ts) VALUES
+      ('NVDA', 'ONE_DAY', 0.1, 'POSITIVE', 1, 'news', now() - interval '91 days'), ('NVDA', 'ONE_DAY', 0.2, 'POSITIVE', 1, 'news', now() - interval '89 days');
+      INSERT INTO sentiment (symbol, score, label, source, ts) VALUES ('NVDA', 0.3, 'POSITIVE', 'lexicon', now() - interval '200 days')`);
+    expect(await job.run()).toEqual({ symbols: 2, published: 0, deleted: 1 });
+    expect((await t.stock.sql.query(`SELECT score::float8 AS score FROM sentiment WHERE symbol = 'NVDA' ORDER BY ts`))).toEqual([{ score: 0.3 }, { score: 0.2 }]);
   });
 
   it('is the onArticlesStored hook the composition hands the news ingestion, which logs a failure instead of rejecting', async () => {
