@@ -140,6 +140,15 @@ const environmentSchema = z.object({
     .url({ message: 'expected an http(s):// URL' })
     .refine((value) => /^https?:\/\//.test(value), { message: 'expected an http(s):// URL' })
     .default('https://newsapi.org/v2'),
+  // --- sentiment LLM adapter (src/providers/sentiment/llm-analyzer.ts) ---
+  SENTIMENT_LLM_URL: z
+    .string()
+    .url({ message: 'expected an http(s):// URL' })
+    .refine((value) => /^https?:\/\//.test(value), { message: 'expected an http(s):// URL' })
+    .optional(),
+  SENTIMENT_LLM_API_KEY: z.string().min(1).optional(),
+  SENTIMENT_LLM_MODEL: z.string().min(1).max(200).optional(),
+  SENTIMENT_LLM_TIMEOUT_MS: wholeNumber(100, 300_000, 15_000),
   // --- observability (src/observability) ---
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   METRICS_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65_535).optional(),
@@ -255,11 +264,24 @@ export interface Config {
   news: NewsConfig;
   /** Job queues (BullMQ with REDIS_URL, else in-process): retries, backoff, timeout, concurrency, key prefix. */
   queues: QueueConfig;
+  /** An OpenAI-compatible chat completions endpoint that scores headlines; absent: the lexicon analyzer. */
+  sentimentLlm?: SentimentLlmConfig;
 }
 
 export interface QueueConfig extends QueuePolicy {
   /** Hash-tagged key prefix of every queue, from REDIS_KEY_PREFIX (`{mg:queues}`). */
   prefix: string;
+}
+
+export interface SentimentLlmConfig {
+  /** SENTIMENT_LLM_URL: the endpoint, or its base (e.g. http://host/v1) to which /chat/completions is appended. */
+  url: string;
+  /** SENTIMENT_LLM_API_KEY: sent as a Bearer token when set. */
+  apiKey?: string;
+  /** SENTIMENT_LLM_MODEL: required with SENTIMENT_LLM_URL. */
+  model: string;
+  /** SENTIMENT_LLM_TIMEOUT_MS: one request at most; past it the batch falls back to the lexicon. @default 15000 */
+  timeoutMs: number;
 }
 
 export interface NewsConfig {
@@ -497,6 +519,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stockDatabaseReplicaUrls: (e.STOCK_DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
     news: newsConfig(e),
     queues: queueConfig(e),
+    sentimentLlm: sentimentLlmConfig(e),
   };
 }
 
@@ -507,6 +530,19 @@ function queueConfig(e: z.output<typeof environmentSchema>): QueueConfig {
   } catch (error) {
     throw new ConfigError(`Invalid environment variable QUEUE_CONCURRENCY: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function sentimentLlmConfig(e: z.output<typeof environmentSchema>): SentimentLlmConfig | undefined {
+  if (!e.SENTIMENT_LLM_URL) {
+    if (e.SENTIMENT_LLM_MODEL || e.SENTIMENT_LLM_API_KEY) {
+      throw new ConfigError('Invalid environment variable SENTIMENT_LLM_URL: required when SENTIMENT_LLM_MODEL or SENTIMENT_LLM_API_KEY is set');
+    }
+    return undefined;
+  }
+  if (!e.SENTIMENT_LLM_MODEL) throw new ConfigError('Invalid environment variable SENTIMENT_LLM_MODEL: required when SENTIMENT_LLM_URL is set');
+  const base = e.SENTIMENT_LLM_URL.replace(/\/+$/, '');
+  const url = base.endsWith('/chat/completions') ? base : `${base}/chat/completions`;
+  return { url, apiKey: e.SENTIMENT_LLM_API_KEY, model: e.SENTIMENT_LLM_MODEL, timeoutMs: e.SENTIMENT_LLM_TIMEOUT_MS };
 }
 
 function tickStreamConfig(e: z.output<typeof environmentSchema>): TickStreamConfig {

@@ -11,7 +11,7 @@ import { rateLimitHeaders } from '../ratelimit/rate-limit-plugin.js';
 import { rateLimitPoints, type RateLimits } from '../ratelimit/rate-limits.js';
 import type { EventBus } from '../realtime/event-bus.js';
 import { RedisEventBus } from '../realtime/redis-event-bus.js';
-import { indicatorTopic, priceTopic, scanTopic } from '../realtime/topics.js';
+import { indicatorTopic, priceTopic, scanTopic, sentimentTopic } from '../realtime/topics.js';
 import type { OperationObserver } from '../observability/operations.js';
 import { headerOf, requestScopeOf } from '../observability/request-id.js';
 
@@ -21,8 +21,8 @@ export async function openResponseCache(config: Config, bus: EventBus, cache: Ca
   const responseCache = new ResponseCache(
     bus,
     // Ticks move a symbol's quote, candles and 52-week range; indicator updates its indicators; rows and the catalogue change everything.
-    // A scan run (twice a day at most) replaces every marketScan answer.
-    { perSymbol: [priceTopic, indicatorTopic], global: [STOCKS_CHANGED_TOPIC, CATALOGUE_CHANGED_TOPIC, scanTopic('DAILY'), scanTopic('WEEKLY')] },
+    // A sentiment update (refreshSentiment) moves its Stock.sentiment; a scan run (twice a day at most) replaces every marketScan answer.
+    { perSymbol: [priceTopic, indicatorTopic, sentimentTopic], global: [STOCKS_CHANGED_TOPIC, CATALOGUE_CHANGED_TOPIC, scanTopic('DAILY'), scanTopic('WEEKLY')] },
     {
       maxEntries: config.responseCache.maxEntries,
       maxEntryBytes: config.responseCache.maxEntryBytes,

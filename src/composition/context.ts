@@ -45,6 +45,8 @@ import { NewsService } from '../modules/news/news.service.js';
 import { ScannerService } from '../modules/scanner/scanner.service.js';
 import { JobQueueService } from '../modules/queues/job-queue.service.js';
 import type { JobQueues } from '../queues/job-queues.js';
+import { createSentimentLoaders, type SentimentLoaders } from '../modules/sentiment/sentiment.loaders.js';
+import { SentimentService } from '../modules/sentiment/sentiment.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -59,6 +61,7 @@ export interface Context extends RequestContext {
     analytics: AnalyticsLoaders;
     strategies: StrategyLoaders;
     news: NewsLoaders;
+    sentiment: SentimentLoaders;
   };
   services: {
     stocks: StockService;
@@ -96,6 +99,8 @@ export interface Context extends RequestContext {
     scanner: ScannerService;
     /** jobQueues (admins): counts per queue. */
     jobQueues: JobQueueService;
+    /** Stock.sentiment and sentimentUpdated (issue 13, part 3). */
+    sentiment: SentimentService;
   };
 }
 
@@ -150,6 +155,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
   news: ({ deps }) => createNewsLoaders(deps.stockSql),
+  sentiment: (scope) => createSentimentLoaders(scope.deps.stockSql, symbolRecorder(scope)),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({
@@ -180,6 +186,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   news: ({ deps, loaders, services }) => new NewsService(deps.stockSql, loaders.news, services.stocks),
   scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),
   jobQueues: ({ deps }) => new JobQueueService(deps.queues),
+  sentiment: ({ deps, loaders, services }) => new SentimentService(loaders.sentiment, services.stocks, deps.bus),
 });
 
 /**

@@ -14,6 +14,7 @@ import { createFeatures } from '../modules/prediction/features/features.insights
 import { createNewsIngestion } from '../modules/news/news.jobs.js';
 import { createScanner } from '../modules/scanner/scanner.insights.js';
 import type { ScanRunner } from '../modules/scanner/scanner.runner.js';
+import { createSentiment } from '../modules/sentiment/sentiment.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -60,6 +61,12 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   context.strategies = strategies.evaluator;
   jobs.push(...strategies.jobs);
   warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });
+  // --- sentiment (src/modules/sentiment, issue 13 part 3) ---
+  // sentiment.refreshSentiment(symbols) recomputes, stores and publishes those symbols' summaries: pass it to the
+  // news ingestion as its onArticlesStored hook. The hourly job (also the warm-up) follows the windows moving on.
+  const sentiment = createSentiment(host);
+  jobs.push(...sentiment.jobs);
+  warmUps.push({ name: 'sentiment-refresh', run: () => host.scheduler.tick(sentiment.jobs[0]!) });
   const alerts = await createAlerts(host);
   context.alerts = alerts.evaluator;
   closers.push(() => alerts.close());
@@ -71,8 +78,8 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   warmUps.push({ name: 'features', run: () => host.scheduler.tick(features.jobs[0]!) });
   closers.push(() => features.close());
   // News (issue 13 part 2): ingested every 30 minutes; the warm-up stores the offline set on a fresh install.
-  // onArticlesStored is where the sentiment summaries' refresh plugs in (a no-op until then).
-  const news = createNewsIngestion(host, { onArticlesStored: async () => undefined });
+  // Stored articles move their symbols' sentiment summaries (stored, published on sentimentTopic when changed).
+  const news = createNewsIngestion(host, { onArticlesStored: (symbols) => sentiment.refreshSentiment(symbols) });
   jobs.push(news.job);
   warmUps.push({ name: 'news-ingest', run: () => host.scheduler.tick(news.job) });
   const scanner = createScanner(host);

@@ -30,6 +30,7 @@ import { FeatureSummaryResolver } from '../modules/prediction/features/feature-s
 import { ArticleResolver, NewsResolver, StockNewsResolver } from '../modules/news/news.resolver.js';
 import { ScannerResolver, ScannerSubscriptionResolver, ScanResultResolver } from '../modules/scanner/scanner.resolver.js';
 import { JobQueueResolver } from '../modules/queues/job-queue.resolver.js';
+import { SentimentSubscriptionResolver, StockSentimentResolver } from '../modules/sentiment/sentiment.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -68,6 +69,8 @@ export const resolvers = [
   ScanResultResolver,
   ScannerSubscriptionResolver,
   JobQueueResolver,
+  StockSentimentResolver,
+  SentimentSubscriptionResolver,
 ] as const;
 
 /**

@@ -24,10 +24,15 @@ export async function eventStream<T>(
   topics: readonly string[],
   initial: () => Promise<readonly T[]>,
   { maxQueued = 1000, onOverflow, onDrop }: EventStreamOptions = {},
+  /** Only events it accepts are pushed (a topic that carries several kinds, e.g. one per sentiment window). */
+  accept: (event: T) => boolean = () => true,
 ): Promise<AsyncIterableIterator<T>> {
   let unsubscribes: (() => Promise<void>)[] = [];
   const stream = pushIterator<T>({ maxQueued, onOverflow, onDrop, onFinish: () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe())).then(() => undefined) });
-  unsubscribes = await Promise.all(topics.map((topic) => bus.subscribe(topic, (event) => stream.push(event as T))));
+  const push = (event: unknown) => {
+    if (accept(event as T)) stream.push(event as T);
+  };
+  unsubscribes = await Promise.all(topics.map((topic) => bus.subscribe(topic, push)));
   stream.pushFirst(await initial());
   return stream.iterator;
 }

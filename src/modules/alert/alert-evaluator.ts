@@ -92,7 +92,12 @@ export class AlertEvaluator {
     return fired;
   }
 
+  /**
+   * SENTIMENT_SWING follows the one-day summary (a swing is the day's tone moving): a refresh publishes each window
+   * that changed on the same topic, and mixing them would fire on one window and re-arm on a calmer other one.
+   */
   onSentiment(event: SentimentUpdatedEvent, now = new Date()): Promise<AlertEventRow[]> {
+    if (event.window !== 'ONE_DAY') return Promise.resolve([]);
     return this.observe(event.symbol, { sentimentScore: event.score, previousSentimentScore: event.previousScore }, now);
   }
 }

@@ -7,7 +7,7 @@ export enum SentimentLabelEnum {
   NEUTRAL = 'NEUTRAL',
   NEGATIVE = 'NEGATIVE',
 }
-registerEnumType(SentimentLabelEnum, { name: 'SentimentLabel', description: 'The tone of a text or of a set of articles.' });
+registerEnumType(SentimentLabelEnum, { name: 'SentimentLabel', description: 'The tone of a text or of a set of articles: POSITIVE at score ≥ 0.05, NEGATIVE at ≤ -0.05, else NEUTRAL.' });
 
 @Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType({ description: 'How an article reads, scored once when it was ingested.' })

@@ -1,12 +1,15 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { createLexiconAnalyzer } from './lexicon-analyzer.js';
+import { createLlmAnalyzer } from './llm-analyzer.js';
 import type { SentimentAnalyzer } from './sentiment-analyzer.js';
 
 export type { SentimentAnalyzer, SentimentLabel, SentimentScore } from './sentiment-analyzer.js';
 export { createLexiconAnalyzer } from './lexicon-analyzer.js';
+export { createLlmAnalyzer } from './llm-analyzer.js';
 
-/** The local lexicon analyzer; the LLM adapter (SENTIMENT_LLM_URL) is not built yet. */
-export function createSentimentAnalyzer(_config: Config, _logger: Logger): SentimentAnalyzer {
-  return createLexiconAnalyzer();
+/** The LLM adapter when SENTIMENT_LLM_URL is set (the lexicon scores what it cannot), else the local lexicon analyzer. */
+export function createSentimentAnalyzer(config: Config, logger: Logger): SentimentAnalyzer {
+  const lexicon = createLexiconAnalyzer();
+  return config.sentimentLlm ? createLlmAnalyzer(config.sentimentLlm, { fallback: lexicon, logger }) : lexicon;
 }

@@ -64,7 +64,8 @@ export function financeValence(tokens: string[]): number {
   return sum;
 }
 
-function label(score: number): SentimentLabel {
+/** The label of a -1..1 score (also of a mean of scores: Stock.sentiment). */
+export function labelOf(score: number): SentimentLabel {
   return score >= POSITIVE_THRESHOLD ? 'POSITIVE' : score <= NEGATIVE_THRESHOLD ? 'NEGATIVE' : 'NEUTRAL';
 }
 
@@ -74,7 +75,7 @@ export function scoreText(text: string): SentimentScore {
   const f = financeValence(tokens);
   const finance = f / Math.sqrt(f * f + 15); // VADER's normalisation to -1..1
   const score = Math.max(-1, Math.min(1, f === 0 ? general : 0.7 * finance + 0.3 * general));
-  return { label: label(score), score, analyzer: 'lexicon' };
+  return { label: labelOf(score), score, analyzer: 'lexicon' };
 }
 
 export function createLexiconAnalyzer(): SentimentAnalyzer {
