@@ -25,6 +25,8 @@ export interface ScanResultRow {
 }
 
 const float = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+/** Prices, percents and ratios to 4 places, as candles are stored: 223.9348, not the float 223.93480000000002. */
+const round4 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10_000) / 10_000);
 
 /** Listed symbols a scan covers: active, FX pairs left out (they never appear in stock listings). */
 export async function scannableSymbols(sql: SqlExecutor): Promise<string[]> {
@@ -116,12 +118,12 @@ export async function runResults(sql: SqlExecutor, timeframe: ScanTimeframeName,
     symbol: String(r.symbol),
     kind: r.kind as ScanKindName,
     rank: Number(r.rank),
-    value: Number(r.value),
-    changePercent: float(r.change_percent),
-    volumeRatio: float(r.volume_ratio),
+    value: round4(Number(r.value))!,
+    changePercent: round4(float(r.change_percent)),
+    volumeRatio: round4(float(r.volume_ratio)),
     trend: (r.trend as TrendName | null) ?? null,
-    support: float(r.support),
-    resistance: float(r.resistance),
+    support: round4(float(r.support)),
+    resistance: round4(float(r.resistance)),
   }));
 }
 
