@@ -139,6 +139,14 @@ const environmentSchema = z.object({
     .string()
     .refine((value) => value.split(',').every((url) => postgresUrl.safeParse(url.trim()).success), { message: 'expected comma-separated postgres:// URLs' })
     .optional(),
+  // --- predictions (issue 13 part 5; src/modules/prediction) ---
+  PREDICTION_SYMBOLS: wholeNumber(1, 1_000, 50),
+  PREDICTION_HISTORY_SESSIONS: wholeNumber(120, 5_000, 750),
+  PREDICTION_FOLDS: wholeNumber(1, 20, 3),
+  PREDICTION_WORKERS: wholeNumber(0, 16, 1),
+  PREDICTION_TREES: wholeNumber(1, 500, 10),
+  PREDICTION_LSTM_EPOCHS: wholeNumber(1, 500, 2),
+  PREDICTION_MAX_SAMPLES: wholeNumber(50, 100_000, 500),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -233,6 +241,25 @@ export interface Config {
   stockDatabaseReplicaUrls: string[];
   /** Where headlines come from; see src/providers/news. */
   news: NewsConfig;
+  /** Model training and predictions (PREDICTION_*); see src/modules/prediction and docs/PREDICTIONS.md. */
+  predictions: PredictionConfig;
+}
+
+export interface PredictionConfig {
+  /** The largest active stocks by market cap that are trained on and predicted. */
+  symbols: number;
+  /** Daily sessions of history per symbol, the latest. */
+  historySessions: number;
+  /** Walk-forward backtest folds. */
+  folds: number;
+  /** Worker threads training models (0: on the main thread). */
+  workers: number;
+  /** Trees per random forest (per horizon). */
+  trees: number;
+  /** LSTM training epochs. */
+  lstmEpochs: number;
+  /** Training rows per fit of the random forest (per horizon) and the LSTM, thinned evenly (forest growth is quadratic in them). */
+  maxSamples: number;
 }
 
 export interface NewsConfig {
@@ -468,6 +495,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tickStream: tickStreamConfig(e),
     stockDatabaseReplicaUrls: (e.STOCK_DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
     news: newsConfig(e),
+    predictions: {
+      symbols: e.PREDICTION_SYMBOLS,
+      historySessions: e.PREDICTION_HISTORY_SESSIONS,
+      folds: e.PREDICTION_FOLDS,
+      workers: e.PREDICTION_WORKERS,
+      trees: e.PREDICTION_TREES,
+      lstmEpochs: e.PREDICTION_LSTM_EPOCHS,
+      maxSamples: e.PREDICTION_MAX_SAMPLES,
+    },
   };
 }
 

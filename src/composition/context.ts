@@ -39,6 +39,7 @@ import { createAnalyticsLoaders, type AnalyticsLoaders } from '../modules/portfo
 import { AnalyticsService, type AnalyticsConfig } from '../modules/portfolio/analytics.service.js';
 import { PortfolioValueService } from '../modules/portfolio/portfolio-value.service.js';
 import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '../modules/strategy/strategy.service.js';
+import { createPredictionLoaders, PredictionService, type PredictionLoaders } from '../modules/prediction/prediction.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -52,6 +53,7 @@ export interface Context extends RequestContext {
     orders: OrderLoaders;
     analytics: AnalyticsLoaders;
     strategies: StrategyLoaders;
+    predictions: PredictionLoaders;
   };
   services: {
     stocks: StockService;
@@ -81,6 +83,8 @@ export interface Context extends RequestContext {
     activity: ActivityService;
     /** enableStrategy, disableStrategy, backtest (issue 13, part 6). */
     strategies: StrategyService;
+    /** models, Stock.prediction, predictionUpdated (issue 13, part 5). */
+    predictions: PredictionService;
   };
 }
 
@@ -132,6 +136,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   orders: ({ deps }) => createOrderLoaders(deps.userDb),
   analytics: ({ deps }) => createAnalyticsLoaders(deps.userDb, deps.stockDb),
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
+  predictions: ({ services }) => createPredictionLoaders(services.predictions),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({

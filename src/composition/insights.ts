@@ -10,6 +10,7 @@ import { createStrategies } from '../modules/strategy/strategy-jobs.js';
 import type { StrategyEvaluator } from '../modules/strategy/strategy-evaluator.js';
 import type { AlertEvaluator } from '../modules/alert/alert-evaluator.js';
 import { createAlerts } from '../modules/alert/alert.insights.js';
+import { createPredictions } from '../modules/prediction/prediction.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -50,7 +51,11 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const closers: (() => Promise<void>)[] = [];
   const context: InsightDependencies = {};
 
-  const strategies = createStrategies(host);
+  const predictions = createPredictions(host);
+  jobs.push(...predictions.jobs);
+  warmUps.push(predictions.warmUp);
+  closers.push(() => predictions.close());
+  const strategies = createStrategies(host, predictions.signals);
   context.strategies = strategies.evaluator;
   jobs.push(...strategies.jobs);
   warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });

@@ -26,6 +26,7 @@ import { PortfolioAnalyticsResolver } from '../modules/portfolio/analytics.resol
 import { PortfolioValueResolver } from '../modules/portfolio/portfolio-value.resolver.js';
 import { ActivityResolver } from '../modules/activity/activity.resolver.js';
 import { PortfolioStrategiesResolver, StrategyResolver } from '../modules/strategy/strategy.resolver.js';
+import { PredictionResolver, StockPredictionResolver } from '../modules/prediction/prediction.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -56,6 +57,8 @@ export const resolvers = [
   ActivityResolver,
   StrategyResolver,
   PortfolioStrategiesResolver,
+  PredictionResolver,
+  StockPredictionResolver,
 ] as const;
 
 /**
