@@ -163,6 +163,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   activity: ({ deps }) => new ActivityService(deps.userSql),
   strategies: ({ deps, services }) =>
     new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
+  predictions: ({ deps, services }) => new PredictionService(deps.stockDb, deps.stockSql, services.stocks, deps.bus),
 });
 
 /**
