@@ -60,5 +60,5 @@ describe('training as of a day', () => {
       const [a, b] = [await registry.load(before), await registry.load(after)];
       for (const window of windows) for (const h of [7, 30, 90]) expect(b!.forecast(window, h)).toEqual(a!.forecast(window, h));
     }
-  });
+  }, 180_000);
 });
