@@ -1,6 +1,6 @@
 // The model registry: one `model` row per trained version (metrics per horizon against naive, parameters, where its
 // state lies) and the state itself as JSON under DATA_DIR/models. Saving a version makes it the ACTIVE one of its name.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StockClient } from '../../db/database.js';
 import type { ModelMetrics } from './backtest.js';
@@ -49,6 +49,9 @@ function storedMetrics(type: ModelType, metrics: ModelMetrics): StoredMetrics {
   return { ...clean, baseline: true, beatsNaive: false, note: 'The random-walk baseline (skill 0 by definition): shown only when no model beats it.' };
 }
 
+/** Deprecated versions per name whose artifacts are kept on disk (to roll back to by hand). */
+export const KEPT_DEPRECATED = 2;
+
 export class ModelRegistry {
   /** Fitted models by artifact path: an artifact never changes once written (a new training run is a new file). */
   private readonly fitted = new Map<string, FittedModel>();
@@ -82,7 +85,17 @@ export class ModelRegistry {
       this.db.model.upsert({ where: { name_version: { name: model.name, version } }, create: { name: model.name, version, ...fields }, update: fields }),
       this.db.model.updateMany({ where: { name: model.name, status: 'ACTIVE', NOT: { version } }, data: { status: 'DEPRECATED' } }),
     ]);
+    await this.pruneArtifacts(model.name);
     return row as unknown as ModelRow;
+  }
+
+  /** Deletes the artifact files of a name's DEPRECATED versions but the latest KEPT_DEPRECATED (their rows stay, as history). */
+  private async pruneArtifacts(name: string): Promise<void> {
+    const old = await this.db.model.findMany({ where: { name, status: 'DEPRECATED' }, orderBy: { trainedAt: 'desc' }, skip: KEPT_DEPRECATED, select: { artifactPath: true } });
+    for (const { artifactPath } of old) {
+      this.fitted.delete(artifactPath);
+      await rm(artifactPath, { force: true });
+    }
   }
 
   async active(): Promise<ModelRow[]> {

@@ -8,7 +8,7 @@ import { Model, Prediction } from './prediction.type.js';
 
 @Resolver()
 export class PredictionResolver {
-  @Query(() => [Model], { description: 'Every trained model version in the registry, newest first, with its backtest metrics against naive.' })
+  @Query(() => [Model], { description: 'Trained model versions in the registry, ACTIVE first, then newest first (at most 200), with their backtest metrics against naive.' })
   models(@Ctx() ctx: Context): Promise<Model[]> {
     return ctx.services.predictions.models();
   }

@@ -13,6 +13,9 @@ import type { ModelRow } from './model-registry.js';
 import type { PredictionUpdatedEvent } from './prediction-run.js';
 import { Model, ModelStatusEnum, ModelTypeEnum, Prediction, PredictionHorizon, PredictionTrendEnum } from './prediction.type.js';
 
+/** Versions `models` lists at most (a training run per weekday adds one per forecaster). */
+export const MAX_MODELS = 200;
+
 export const TERMS = { shortTerm: 7, mediumTerm: 30, longTerm: 90 } as const;
 
 export function toModel(row: ModelRow): Model {
@@ -74,9 +77,9 @@ export class PredictionService {
     private readonly bus: EventBus,
   ) {}
 
-  /** Every registry version, newest first. */
+  /** Registry versions, newest first: the ACTIVE ones and the latest MAX_MODELS in all. */
   async models(): Promise<Model[]> {
-    const rows = await this.db.model.findMany({ orderBy: [{ trainedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await this.db.model.findMany({ orderBy: [{ status: 'asc' }, { trainedAt: 'desc' }, { id: 'desc' }], take: MAX_MODELS });
     return (rows as unknown as ModelRow[]).map(toModel);
   }
 

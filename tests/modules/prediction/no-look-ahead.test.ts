@@ -53,6 +53,9 @@ describe('training as of a day', () => {
     const windows = await loadWindows(t.app.stockDb.sql, SYMBOLS, { sessions: 600, asOf: AS_OF });
     expect(windows.every((w) => w.dates.at(-1)! <= '2026-07-31')).toBe(true);
     const registry = new ModelRegistry(t.app.stockDb.prisma, dataDir);
+    // The second run is a new version of each model: it is the ACTIVE one, the first run's are DEPRECATED.
+    expect((await registry.active()).map((m) => m.id).sort()).toEqual(poisoned.map((m) => m.id).sort());
+    expect(new Set((await registry.all()).filter((m) => clean.some((c) => c.id === m.id)).map((m) => m.status))).toEqual(new Set(['DEPRECATED']));
     for (const before of clean) {
       const after = poisoned.find((m) => m.name === before.name)!;
       expect(after.metrics, before.name).toEqual(before.metrics);
