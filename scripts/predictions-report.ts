@@ -72,7 +72,7 @@ await runScript(async () => {
       `- app built (migrate + seed of a fresh embedded folder): ${(builtMs / 1000).toFixed(1)} s`,
       `- first predictions stored (warm-up: train all four models in the worker, then predict): ${(storedMs / 1000).toFixed(1)} s after start`,
       `- event-loop delay of the API process meanwhile: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms` +
-        ' (the other start-up work, seeding excepted, runs at the same time: indicator history, strategy pass)',
+        ' (the whole process: the other start-up work runs at the same time, indicator history, strategy pass, and on the embedded default every PGlite statement runs on this thread; the long stalls were not attributed to one part)',
       `- machine: ${(await import('node:os')).cpus().length} cores shared with other work; measured with \`npm run predictions:report\``,
       '',
     );
