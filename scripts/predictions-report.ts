@@ -17,7 +17,7 @@ const TIMEOUT_MS = 20 * 60_000;
 
 await runScript(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-predictions-report-'));
-  const env = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', INSIGHTS_ON_START: 'true', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', INSIGHTS_ON_START: 'true', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   delete env.STOCK_DATABASE_URL;
   delete env.USER_DATABASE_URL;
   delete env.REDIS_URL;

@@ -1,5 +1,6 @@
 // The training and prediction jobs' input: the largest active stocks and their daily history as SeriesWindows, closes
 // with the engineered features computed in memory by the feature engine (the stored feature rows may lag behind).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SqlExecutor } from '../../db/sql-executor.js';
 import { computeFeatures, FEATURE_NAMES } from './features/feature-engine.js';
 import type { SeriesWindow } from './forecaster.js';
@@ -42,8 +43,20 @@ export interface HistoryOptions {
   asOf?: Date;
 }
 
-/** One statement for every symbol's DAY candles; symbols without any are left out. */
+/** Symbols per candle statement: on the embedded default a statement runs on the API's thread, so big reads are sliced. */
+export const SYMBOLS_PER_READ = 10;
+
+/** The windows of every symbol with DAY candles (others are left out), a few symbols per statement with a yield between. */
 export async function loadWindows(sql: SqlExecutor, symbols: readonly string[], options: HistoryOptions): Promise<HistoryWindow[]> {
+  const windows: HistoryWindow[] = [];
+  for (let i = 0; i < symbols.length; i += SYMBOLS_PER_READ) {
+    if (i > 0) await nextTurn();
+    windows.push(...(await loadWindowsOnce(sql, symbols.slice(i, i + SYMBOLS_PER_READ), options)));
+  }
+  return windows;
+}
+
+async function loadWindowsOnce(sql: SqlExecutor, symbols: readonly string[], options: HistoryOptions): Promise<HistoryWindow[]> {
   if (symbols.length === 0) return [];
   const rows = await sql.query<CandleRow>(
     `SELECT symbol, day, ms, high, low, close, volume FROM (

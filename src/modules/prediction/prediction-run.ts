@@ -14,6 +14,9 @@ import { directionOf, type FittedModel } from './forecaster.js';
 import type { ModelRegistry, ModelRow } from './model-registry.js';
 import { largestSymbols, loadWindows, type HistoryWindow } from './prediction-history.js';
 
+/** Prediction rows per INSERT (each statement runs on the API's thread on the embedded default). */
+const ROWS_PER_INSERT = 120;
+
 /** Stored predictions older than this are deleted by the job. */
 export const PREDICTION_RETENTION_DAYS = 30;
 
@@ -112,7 +115,10 @@ export class PredictionRunner {
       if (bestChanged) changed.push(window.symbol);
       await nextTurn();
     }
-    if (rows.length > 0) await db.prediction.createMany({ data: rows.map((row) => ({ ...row, createdAt: now })) });
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      await db.prediction.createMany({ data: rows.slice(i, i + ROWS_PER_INSERT).map((row) => ({ ...row, createdAt: now })) });
+      await nextTurn();
+    }
     await db.prediction.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - PREDICTION_RETENTION_DAYS * 86_400_000) } } });
     for (const symbol of changed) await bus.publish(predictionTopic(symbol), { symbol, modelId: String(best.id) } satisfies PredictionUpdatedEvent);
     return { stored: rows.length, published: changed };
