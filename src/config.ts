@@ -166,6 +166,14 @@ const environmentSchema = z.object({
   QUEUE_ATTEMPTS: wholeNumber(1, 100, 3),
   QUEUE_BACKOFF_MS: wholeNumber(1, 3_600_000, 1_000),
   QUEUE_JOB_TIMEOUT_MS: wholeNumber(100, 86_400_000, 300_000),
+  // --- predictions (issue 13 part 5; src/modules/prediction) ---
+  PREDICTION_SYMBOLS: wholeNumber(1, 1_000, 50),
+  PREDICTION_HISTORY_SESSIONS: wholeNumber(120, 5_000, 750),
+  PREDICTION_FOLDS: wholeNumber(1, 20, 3),
+  PREDICTION_WORKERS: wholeNumber(0, 16, 1),
+  PREDICTION_TREES: wholeNumber(1, 500, 10),
+  PREDICTION_LSTM_EPOCHS: wholeNumber(1, 500, 2),
+  PREDICTION_MAX_SAMPLES: wholeNumber(50, 100_000, 500),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -266,6 +274,8 @@ export interface Config {
   queues: QueueConfig;
   /** An OpenAI-compatible chat completions endpoint that scores headlines; absent: the lexicon analyzer. */
   sentimentLlm?: SentimentLlmConfig;
+  /** Model training and predictions (PREDICTION_*); see src/modules/prediction and docs/PREDICTIONS.md. */
+  predictions: PredictionConfig;
 }
 
 export interface QueueConfig extends QueuePolicy {
@@ -282,6 +292,23 @@ export interface SentimentLlmConfig {
   model: string;
   /** SENTIMENT_LLM_TIMEOUT_MS: one request at most; past it the batch falls back to the lexicon. @default 15000 */
   timeoutMs: number;
+}
+
+export interface PredictionConfig {
+  /** The largest active stocks by market cap that are trained on and predicted. */
+  symbols: number;
+  /** Daily sessions of history per symbol, the latest. */
+  historySessions: number;
+  /** Walk-forward backtest folds. */
+  folds: number;
+  /** Worker threads training models (0: on the main thread). */
+  workers: number;
+  /** Trees per random forest (per horizon). */
+  trees: number;
+  /** LSTM training epochs. */
+  lstmEpochs: number;
+  /** Training rows per fit of the random forest (per horizon) and the LSTM, thinned evenly (forest growth is quadratic in them). */
+  maxSamples: number;
 }
 
 export interface NewsConfig {
@@ -520,6 +547,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     news: newsConfig(e),
     queues: queueConfig(e),
     sentimentLlm: sentimentLlmConfig(e),
+    predictions: {
+      symbols: e.PREDICTION_SYMBOLS,
+      historySessions: e.PREDICTION_HISTORY_SESSIONS,
+      folds: e.PREDICTION_FOLDS,
+      workers: e.PREDICTION_WORKERS,
+      trees: e.PREDICTION_TREES,
+      lstmEpochs: e.PREDICTION_LSTM_EPOCHS,
+      maxSamples: e.PREDICTION_MAX_SAMPLES,
+    },
   };
 }
 

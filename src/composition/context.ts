@@ -47,6 +47,7 @@ import { JobQueueService } from '../modules/queues/job-queue.service.js';
 import type { JobQueues } from '../queues/job-queues.js';
 import { createSentimentLoaders, type SentimentLoaders } from '../modules/sentiment/sentiment.loaders.js';
 import { SentimentService } from '../modules/sentiment/sentiment.service.js';
+import { createPredictionLoaders, PredictionService, type PredictionLoaders } from '../modules/prediction/prediction.service.js';
 
 
 /** What every operation's resolvers share; built anew per HTTP request or websocket operation. */
@@ -62,6 +63,7 @@ export interface Context extends RequestContext {
     strategies: StrategyLoaders;
     news: NewsLoaders;
     sentiment: SentimentLoaders;
+    predictions: PredictionLoaders;
   };
   services: {
     stocks: StockService;
@@ -101,6 +103,8 @@ export interface Context extends RequestContext {
     jobQueues: JobQueueService;
     /** Stock.sentiment and sentimentUpdated (issue 13, part 3). */
     sentiment: SentimentService;
+    /** models, Stock.prediction, predictionUpdated (issue 13, part 5). */
+    predictions: PredictionService;
   };
 }
 
@@ -156,6 +160,7 @@ const RequestLoaders = lazyClass<Scope, Context['loaders']>({
   strategies: ({ deps }) => createStrategyLoaders(deps.userDb),
   news: ({ deps }) => createNewsLoaders(deps.stockSql),
   sentiment: (scope) => createSentimentLoaders(scope.deps.stockSql, symbolRecorder(scope)),
+  predictions: ({ services }) => createPredictionLoaders(services.predictions),
 });
 
 const RequestServices = lazyClass<Scope, Context['services']>({
@@ -187,6 +192,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),
   jobQueues: ({ deps }) => new JobQueueService(deps.queues),
   sentiment: ({ deps, loaders, services }) => new SentimentService(loaders.sentiment, services.stocks, deps.bus),
+  predictions: ({ deps, services }) => new PredictionService(deps.stockDb, deps.stockSql, services.stocks, deps.bus),
 });
 
 /**

@@ -15,6 +15,7 @@ import { createNewsIngestion } from '../modules/news/news.jobs.js';
 import { createScanner } from '../modules/scanner/scanner.insights.js';
 import type { ScanRunner } from '../modules/scanner/scanner.runner.js';
 import { createSentiment } from '../modules/sentiment/sentiment.insights.js';
+import { createPredictions } from '../modules/prediction/prediction.insights.js';
 
 /** What the composition root hands the insight modules (scanner, news, sentiment, features, predictions, strategies, alerts). */
 export interface InsightHost {
@@ -57,13 +58,17 @@ export async function createInsights(host: InsightHost): Promise<Insights> {
   const closers: (() => Promise<void>)[] = [];
   const context: InsightDependencies = {};
 
-  const strategies = createStrategies(host);
+  const predictions = createPredictions(host);
+  jobs.push(...predictions.jobs);
+  warmUps.push(predictions.warmUp);
+  closers.push(() => predictions.close());
+  const strategies = createStrategies(host, predictions.signals);
   context.strategies = strategies.evaluator;
   jobs.push(...strategies.jobs);
   warmUps.push({ name: 'strategy-evaluation', run: () => host.scheduler.tick(strategies.jobs[0]!) });
   // --- sentiment (src/modules/sentiment, issue 13 part 3) ---
-  // sentiment.refreshSentiment(symbols) recomputes, stores and publishes those symbols' summaries: pass it to the
-  // news ingestion as its onArticlesStored hook. The hourly job (also the warm-up) follows the windows moving on.
+  // sentiment.refreshSentiment(symbols) recomputes, stores and publishes those symbols' summaries; it is the news
+  // ingestion's onArticlesStored hook below. The hourly job (also the warm-up) follows the windows moving on.
   const sentiment = createSentiment(host);
   jobs.push(...sentiment.jobs);
   warmUps.push({ name: 'sentiment-refresh', run: () => host.scheduler.tick(sentiment.jobs[0]!) });

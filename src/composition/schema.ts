@@ -31,6 +31,7 @@ import { ArticleResolver, NewsResolver, StockNewsResolver } from '../modules/new
 import { ScannerResolver, ScannerSubscriptionResolver, ScanResultResolver } from '../modules/scanner/scanner.resolver.js';
 import { JobQueueResolver } from '../modules/queues/job-queue.resolver.js';
 import { SentimentSubscriptionResolver, StockSentimentResolver } from '../modules/sentiment/sentiment.resolver.js';
+import { PredictionResolver, StockPredictionResolver } from '../modules/prediction/prediction.resolver.js';
 
 export const resolvers = [
   AlertResolver,
@@ -71,6 +72,8 @@ export const resolvers = [
   JobQueueResolver,
   StockSentimentResolver,
   SentimentSubscriptionResolver,
+  PredictionResolver,
+  StockPredictionResolver,
 ] as const;
 
 /**

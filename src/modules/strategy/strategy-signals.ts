@@ -20,12 +20,12 @@ export interface PredictionSignal {
   asOf: Date;
 }
 
-/** FOLLOW_MODEL reads predictions through this; the real implementation is wired at merge. */
+/** FOLLOW_MODEL reads predictions through this (src/modules/prediction/prediction-signals.ts, wired in insights.ts). */
 export interface PredictionSignals {
   latest(modelId: string, symbol: string): Promise<PredictionSignal | null>;
 }
 
-/** Reads nothing yet: the prediction table is built by another module. */
+/** Reads nothing: for tests and compositions without the prediction module. */
 export const noPredictions: PredictionSignals = { latest: async () => null };
 
 /**

@@ -1,0 +1,24 @@
+// FOLLOW_MODEL's view of the prediction table: what a model last said about a symbol over the shortest horizon.
+import type { SqlExecutor } from '../../db/sql-executor.js';
+import type { PredictionSignal, PredictionSignals } from '../strategy/strategy-signals.js';
+import { HORIZONS } from './backtest.js';
+
+/**
+ * `modelId` is a registry id or a model name. Either way the latest prediction of any version of that model's name
+ * counts, so a strategy keeps following its model across retraining (each training run is a new version and id).
+ */
+export class StoredPredictionSignals implements PredictionSignals {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async latest(modelId: string, symbol: string): Promise<PredictionSignal | null> {
+    const [row] = await this.sql.query<{ direction: string; confidence: string; created_ms: number | string }>(
+      `SELECT p.direction, p.confidence::text AS confidence, (extract(epoch FROM p.created_at) * 1000)::float8 AS created_ms
+       FROM prediction p JOIN model m ON m.id = p.model_id
+       WHERE p.symbol = $2 AND p.horizon = $3 AND m.name = COALESCE((SELECT name FROM model WHERE id::text = $1), $1)
+       ORDER BY p.created_at DESC, p.id DESC LIMIT 1`,
+      [modelId, symbol, Math.min(...HORIZONS)],
+    );
+    if (!row) return null;
+    return { direction: row.direction as PredictionSignal['direction'], confidence: Number(row.confidence), asOf: new Date(Number(row.created_ms)) };
+  }
+}
