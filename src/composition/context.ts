@@ -42,6 +42,7 @@ import { createStrategyLoaders, StrategyService, type StrategyLoaders } from '..
 import { FeatureSummaryService } from '../modules/prediction/features/feature-summary.service.js';
 import { createNewsLoaders, type NewsLoaders } from '../modules/news/news.loaders.js';
 import { NewsService } from '../modules/news/news.service.js';
+import { StoredPredictionSignals } from '../modules/prediction/prediction-signals.js';
 import { ScannerService } from '../modules/scanner/scanner.service.js';
 import { JobQueueService } from '../modules/queues/job-queue.service.js';
 import type { JobQueues } from '../queues/job-queues.js';
@@ -186,7 +187,7 @@ const RequestServices = lazyClass<Scope, Context['services']>({
   backfill: ({ deps, services }) => (deps.market ? new BackfillService(deps.market, services.stocks) : null),
   activity: ({ deps }) => new ActivityService(deps.userSql),
   strategies: ({ deps, services }) =>
-    new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }),
+    new StrategyService(deps.userDb, deps.stockDb, services.portfolios, services.stocks, { orders: deps.orderConfig, riskFreeRate: deps.analytics?.riskFreeRate ?? 0 }, new StoredPredictionSignals(deps.stockSql)),
   featureSummary: ({ deps }) => new FeatureSummaryService(deps.stockSql),
   news: ({ deps, loaders, services }) => new NewsService(deps.stockSql, loaders.news, services.stocks),
   scanner: ({ deps }) => new ScannerService(deps.stockSql, deps.cache, deps.bus, deps.insights?.scanner),

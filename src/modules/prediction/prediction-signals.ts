@@ -21,4 +21,22 @@ export class StoredPredictionSignals implements PredictionSignals {
     if (!row) return null;
     return { direction: row.direction as PredictionSignal['direction'], confidence: Number(row.confidence), asOf: new Date(Number(row.created_ms)) };
   }
+
+  async history(modelId: string, symbols: readonly string[], range: { from: Date; to: Date }): Promise<Map<string, PredictionSignal[]>> {
+    const rows = await this.sql.query<{ symbol: string; direction: string; confidence: string; as_of_ms: number | string }>(
+      `SELECT p.symbol, p.direction, p.confidence::text AS confidence, (extract(epoch FROM p.as_of) * 1000)::float8 AS as_of_ms
+       FROM prediction p JOIN model m ON m.id = p.model_id
+       WHERE p.symbol = ANY($2::varchar[]) AND p.horizon = $3 AND p.as_of BETWEEN $4::timestamptz AND $5::timestamptz
+         AND m.name = COALESCE((SELECT name FROM model WHERE id::text = $1), $1)
+       ORDER BY p.symbol, p.as_of, p.created_at, p.id`,
+      [modelId, [...symbols], Math.min(...HORIZONS), range.from.toISOString(), range.to.toISOString()],
+    );
+    const out = new Map<string, PredictionSignal[]>();
+    for (const row of rows) {
+      const list = out.get(row.symbol) ?? [];
+      list.push({ direction: row.direction as PredictionSignal['direction'], confidence: Number(row.confidence), asOf: new Date(Number(row.as_of_ms)) });
+      out.set(row.symbol, list);
+    }
+    return out;
+  }
 }

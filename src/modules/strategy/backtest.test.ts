@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderConfig } from '../../config.js';
 import { maxDrawdown, runBacktest, sharpeRatio, type BacktestCandle } from './backtest.js';
 import { buyQuantity } from './sizing.js';
-import { followModelSignal, indicatorSignals } from './strategy-signals.js';
+import { followModelSignal, followModelSignals, indicatorSignals } from './strategy-signals.js';
 
 // No margin, no slippage, the whole bar's volume available, and a flat 1.00 commission per order
 // (per-share rate 0, minimum 1), so every number below can be followed by hand.
@@ -43,6 +43,17 @@ describe('strategy signals', () => {
     expect(followModelSignal(params, { direction: 'UP', confidence: 0.59, asOf })).toBeNull();
     expect(followModelSignal(params, { direction: 'FLAT', confidence: 0.9, asOf })).toBeNull();
     expect(followModelSignal(params, null)).toBeNull();
+  });
+
+  it('follows, on every bar, the latest prediction made from closes up to that bar and none made later', () => {
+    const params = { kind: 'FOLLOW_MODEL' as const, modelId: 'm', minConfidence: 0.6 };
+    const history = [
+      { direction: 'UP' as const, confidence: 0.9, asOf: day(1) },
+      { direction: 'UP' as const, confidence: 0.2, asOf: day(3) },
+      { direction: 'DOWN' as const, confidence: 0.7, asOf: day(4) },
+    ];
+    expect(followModelSignals(params, [day(0), day(1), day(2), day(3), day(4), day(5)], history)).toEqual([null, 'BUY', 'BUY', null, 'SELL', 'SELL']);
+    expect(followModelSignals(params, [day(0), day(1)], [])).toEqual([null, null]);
   });
 
   it('sizes a percent-of-cash buy in whole shares including the market margin', () => {

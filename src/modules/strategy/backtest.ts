@@ -8,7 +8,7 @@ import { Decimal } from 'decimal.js';
 import type { OrderConfig } from '../../config.js';
 import { decide, reservationFor, tickLiquidity, type MatchableOrder } from '../portfolio/matching-engine.js';
 import { buyQuantity, type Sizing } from './sizing.js';
-import { indicatorSignals, type SignalSide, type StrategyParams } from './strategy-signals.js';
+import { followModelSignals, indicatorSignals, type PredictionSignal, type SignalSide, type StrategyParams } from './strategy-signals.js';
 
 export interface BacktestCandle {
   ts: Date;
@@ -56,12 +56,20 @@ export function runBacktest(input: {
   currency: string;
   config: OrderConfig;
   riskFreeRate: number;
+  /** FOLLOW_MODEL: the model's stored predictions per symbol (PredictionSignals.history). */
+  predictions?: ReadonlyMap<string, readonly PredictionSignal[]>;
 }): BacktestResult {
   const { config } = input;
   const signals = new Map<string, (SignalSide | null)[]>();
   const indexByTs = new Map<string, Map<number, number>>();
   for (const [symbol, bars] of input.candles) {
-    signals.set(symbol, indicatorSignals(input.params, bars.map((bar) => bar.close.toNumber())));
+    const { params } = input;
+    signals.set(
+      symbol,
+      params.kind === 'FOLLOW_MODEL'
+        ? followModelSignals(params, bars.map((bar) => bar.ts), input.predictions?.get(symbol) ?? [])
+        : indicatorSignals(params, bars.map((bar) => bar.close.toNumber())),
+    );
     indexByTs.set(symbol, new Map(bars.map((bar, i) => [bar.ts.getTime(), i])));
   }
   const dates = [...new Set([...input.candles.values()].flatMap((bars) => bars.map((bar) => bar.ts.getTime())))].sort((a, b) => a - b);

@@ -23,10 +23,16 @@ export interface PredictionSignal {
 /** FOLLOW_MODEL reads predictions through this (src/modules/prediction/prediction-signals.ts, wired in insights.ts). */
 export interface PredictionSignals {
   latest(modelId: string, symbol: string): Promise<PredictionSignal | null>;
+  /**
+   * The backtest's view: every stored prediction of the model for these symbols made from closes within [from, to],
+   * oldest first, with `asOf` the last session each one read (not when it was written), so a replay can never use a
+   * prediction before the bar whose close it came from.
+   */
+  history(modelId: string, symbols: readonly string[], range: { from: Date; to: Date }): Promise<Map<string, PredictionSignal[]>>;
 }
 
 /** Reads nothing: for tests and compositions without the prediction module. */
-export const noPredictions: PredictionSignals = { latest: async () => null };
+export const noPredictions: PredictionSignals = { latest: async () => null, history: async () => new Map() };
 
 /**
  * The signal of every bar of one symbol's daily closes (oldest first), from
@@ -60,6 +66,22 @@ export function indicatorSignals(params: StrategyParams, closes: readonly number
 export function followModelSignal(params: Extract<StrategyParams, { kind: 'FOLLOW_MODEL' }>, prediction: PredictionSignal | null): SignalSide | null {
   if (!prediction || prediction.confidence < params.minConfidence) return null;
   return prediction.direction === 'UP' ? 'BUY' : prediction.direction === 'DOWN' ? 'SELL' : null;
+}
+
+/**
+ * FOLLOW_MODEL over stored bars, as the evaluator sees it live: each bar follows the latest prediction made from
+ * closes up to and including that bar (`history` oldest first by asOf); null before the first one.
+ */
+export function followModelSignals(
+  params: Extract<StrategyParams, { kind: 'FOLLOW_MODEL' }>,
+  barTimes: readonly Date[],
+  history: readonly PredictionSignal[],
+): (SignalSide | null)[] {
+  let known = -1;
+  return barTimes.map((ts) => {
+    while (known + 1 < history.length && history[known + 1]!.asOf.getTime() <= ts.getTime()) known++;
+    return known >= 0 ? followModelSignal(params, history[known]!) : null;
+  });
 }
 
 /** Bars a strategy needs before it can fire (the evaluator reads this many plus one). */

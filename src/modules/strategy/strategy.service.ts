@@ -12,6 +12,7 @@ import { toStrategy } from './strategy.mapper.js';
 import { OrderSide } from '../portfolio/portfolio.type.js';
 import type { BacktestReport, Strategy } from './strategy.type.js';
 import type { BacktestRequest, EnableStrategy } from './strategy.validation.js';
+import { noPredictions, type PredictionSignal, type PredictionSignals } from './strategy-signals.js';
 
 export interface StrategyLoaders {
   byPortfolioId: DataLoader<string, Strategy[]>;
@@ -34,6 +35,8 @@ export class StrategyService {
     private readonly portfolios: PortfolioService,
     private readonly stocks: StockService,
     private readonly config: { orders: OrderConfig; riskFreeRate: number },
+    /** FOLLOW_MODEL backtests replay the model's stored predictions. @default none stored */
+    private readonly predictions: PredictionSignals = noPredictions,
   ) {}
 
   async enable(viewer: Viewer, input: EnableStrategy): Promise<Strategy> {
@@ -56,8 +59,18 @@ export class StrategyService {
   }
 
   async backtest(input: BacktestRequest): Promise<BacktestReport> {
-    if (input.strategy.params.kind === 'FOLLOW_MODEL') throw new BadUserInputError('strategy.kind: FOLLOW_MODEL cannot be backtested: no history of predictions is stored', 'strategy.kind');
     await this.stocks.assertListable(input.symbols, (i) => `symbols[${i}]`);
+    const { params } = input.strategy;
+    let predictions: Map<string, PredictionSignal[]> | undefined;
+    if (params.kind === 'FOLLOW_MODEL') {
+      predictions = await this.predictions.history(params.modelId, input.symbols, { from: input.from, to: input.to });
+      if (![...predictions.values()].some((list) => list.length > 0)) {
+        throw new BadUserInputError(
+          `strategy.modelId: no stored predictions of ${params.modelId} for these symbols between from and to (predictions are stored hourly from the first training and kept 30 days)`,
+          'strategy.modelId',
+        );
+      }
+    }
     const stocks = await Promise.all(input.symbols.map((symbol) => this.stocks.findBySymbol(symbol)));
     const currencies = new Set(stocks.map((stock) => stock!.currency));
     if (currencies.size > 1) throw new BadUserInputError(`symbols: all must trade in one currency (got ${[...currencies].join(', ')})`, 'symbols');
@@ -66,7 +79,7 @@ export class StrategyService {
     if (missing) throw new BadUserInputError(`symbols: ${missing} has no daily candles between from and to`, 'symbols');
     const currency = [...currencies][0]!;
     const initialCash = new Decimal(String(input.initialCash));
-    const result = runBacktest({ ...input.strategy, candles, initialCash, currency, config: this.config.orders, riskFreeRate: this.config.riskFreeRate });
+    const result = runBacktest({ ...input.strategy, candles, initialCash, currency, config: this.config.orders, riskFreeRate: this.config.riskFreeRate, predictions });
     return {
       currency,
       initialCash: initialCash.toFixed(),

@@ -125,6 +125,7 @@ describe('the strategy evaluator', () => {
         asked.push(`${modelId}/${symbol}`);
         return { direction: 'UP', confidence: 0.8, asOf: new Date() };
       },
+      history: noPredictions.history,
     };
     expect(await evaluator(noPredictions).evaluate()).toEqual([]);
     const [outcome] = await evaluator(double).evaluate();
@@ -168,7 +169,35 @@ describe('backtest', () => {
     expect(report.maxDrawdown).toBeGreaterThan(0);
   });
 
-  it('answers BAD_USER_INPUT for an unknown symbol, from after to, a range without candles, negative cash or FOLLOW_MODEL', async () => {
+  it('replays FOLLOW_MODEL from stored predictions: each bar follows the latest prediction made from closes up to it', async () => {
+    const [model] = await t.stock.sql.query<{ id: number }>(
+      `INSERT INTO model (name, version, type, artifact_path) VALUES ('follow-test', '1', 'NAIVE', '/dev/null') RETURNING id`);
+    const predict = (asOf: string, direction: string, confidence: number) =>
+      t.stock.sql.query(
+        `INSERT INTO prediction (model_id, symbol, horizon, as_of, base_price, target_price, low, high, direction, confidence)
+         VALUES ($1, 'BTST', 7, $2::timestamptz, 10, 11, 9, 12, $3, $4)`,
+        [model!.id, asOf, direction, confidence],
+      );
+    await predict('2026-01-05T21:00:00Z', 'UP', 0.3); // below minConfidence: nothing
+    await predict('2026-01-06T21:00:00Z', 'UP', 0.9); // buys at the next opens while it is the latest (Jan 6 and Jan 7 bars)
+    await predict('2026-01-08T21:00:00Z', 'DOWN', 0.9); // sells what is held at the next open
+    await predict('2026-01-08T21:00:00Z', 'UP', 0.9).then(() => t.stock.sql.query(`UPDATE prediction SET horizon = 30 WHERE direction = 'UP' AND as_of = '2026-01-08T21:00:00Z'`)); // another horizon: ignored
+    const follow = { kind: 'FOLLOW_MODEL', modelId: 'follow-test', minConfidence: 0.7, sizingMode: 'FIXED_QUANTITY', quantity: 10 };
+    const report = (await t.data(BACKTEST, input({ strategy: follow }), owner.headers)).backtest;
+    expect(report.trades.map((tr: { side: string; quantity: string; signalAt: string; executedAt: string }) => [tr.side, tr.quantity, tr.signalAt, tr.executedAt])).toEqual([
+      ['BUY', '10', '2026-01-06T21:00:00.000Z', '2026-01-07T21:00:00.000Z'],
+      ['BUY', '10', '2026-01-07T21:00:00.000Z', '2026-01-08T21:00:00.000Z'],
+      ['SELL', '20', '2026-01-08T21:00:00.000Z', '2026-01-09T21:00:00.000Z'],
+    ]);
+    // By registry id too; a model with no predictions in the range is a clear BAD_USER_INPUT.
+    const byId = (await t.data(BACKTEST, input({ strategy: { ...follow, modelId: String(model!.id) } }), owner.headers)).backtest;
+    expect(byId.trades).toHaveLength(3);
+    const none = await t.firstError(BACKTEST, input({ strategy: { ...follow, modelId: 'never-trained' } }), owner.headers);
+    expect(none.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(none.message).toMatch(/no stored predictions of never-trained/);
+  });
+
+  it('answers BAD_USER_INPUT for an unknown symbol, from after to, a range without candles, negative cash or a FOLLOW_MODEL without stored predictions', async () => {
     const cases = [
       input({ symbols: ['NOPE'] }),
       input({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
