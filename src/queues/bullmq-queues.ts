@@ -34,7 +34,10 @@ export class BullJobQueues implements JobQueues {
     private readonly handlers: ReadonlyMap<string, WorkHandler>,
     private readonly options: BullQueueOptions,
   ) {
-    this.connection = connect(options.redis, 'marketgraph-queues');
+    // Adding and counting fail fast while Redis is down (no offline queue, a command timeout), as every other Redis
+    // command of the app does: with BullMQ's blocking settings a /metrics scrape or a tick's enqueue waited for Redis
+    // forever. Only the workers' connections block.
+    this.connection = openRedisClient(options.redis, 'marketgraph-queues', { commandTimeoutMs: 2_000 });
   }
 
   private queue(name: QueueName): Queue {
