@@ -7,6 +7,12 @@ export type Release = () => Promise<void>;
 /** One holder at a time per job name, across every process that shares the lock's store. */
 export interface JobLock {
   tryAcquire(name: string, ttlMs: number): Promise<Release | null>;
+  /**
+   * Claims a name once for ttlMs, never released: true for the first caller only. The scheduler claims each
+   * scheduled tick (job and second) with it, so processes whose clocks fire a few ms apart cannot both run one tick
+   * after the first run already released its lock. Absent on a lock of one process, which needs no claim.
+   */
+  claimOnce?(name: string, ttlMs: number): Promise<boolean>;
 }
 
 /** The embedded default: one process, so a map is enough. */
@@ -37,6 +43,10 @@ export class RedisJobLock implements JobLock {
     private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
+
+  async claimOnce(name: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}${name}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
 
   async tryAcquire(name: string, ttlMs: number): Promise<Release | null> {
     const key = `${this.prefix}${name}`;

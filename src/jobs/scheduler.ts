@@ -15,6 +15,9 @@ export interface Job {
   run(): Promise<unknown>;
 }
 
+/** How long a claimed tick stays claimed: far longer than processes' cron timers drift apart. */
+const TICK_CLAIM_MS = 60_000;
+
 export type TickOutcome = 'ran' | 'failed' | 'still-running' | 'locked-elsewhere';
 
 /** Told of every tick: the job metrics (runs by outcome, durations of runs). `ms` is set when the job ran. */
@@ -41,19 +44,23 @@ export class Scheduler {
   }
 
   add(job: Job): void {
-    const task = cron.schedule(job.cron, () => void this.tick(job), { name: job.name, timezone: job.timezone ?? 'UTC', logger: cronLogger(this.logger) });
+    const task = cron.schedule(job.cron, (context) => void this.tick(job, context.date), { name: job.name, timezone: job.timezone ?? 'UTC', logger: cronLogger(this.logger) });
     this.tasks.push(task);
   }
 
-  /** One tick of a job, as the schedule runs it; exposed so tests and `npm run worker -- --once` can drive it. */
-  async tick(job: Job): Promise<TickOutcome> {
+  /**
+   * One tick of a job, as the schedule runs it; exposed so tests and `npm run worker -- --once` can drive it.
+   * `scheduledAt` (the cron's firing time) makes the tick claimable once across processes; without it (start-up
+   * runs, tests) only the run lock applies.
+   */
+  async tick(job: Job, scheduledAt?: Date): Promise<TickOutcome> {
     if (this.running.has(job.name)) {
       this.logger.debug({ job: job.name }, 'previous run still going; skipping this tick');
       this.observe(job.name, 'still-running');
       return 'still-running';
     }
     // Claimed synchronously, before the first await, so two ticks cannot both get past the check.
-    const outcome = this.runLocked(job);
+    const outcome = this.runLocked(job, scheduledAt);
     this.running.set(job.name, outcome);
     try {
       return await outcome;
@@ -62,7 +69,16 @@ export class Scheduler {
     }
   }
 
-  private async runLocked(job: Job): Promise<TickOutcome> {
+  private async runLocked(job: Job, scheduledAt?: Date): Promise<TickOutcome> {
+    // Released at the end of a run, the run lock alone let a process whose cron fired a few ms after another's run the
+    // same tick again once the first (now a quick enqueue) had finished: two quotes runs in one second.
+    if (scheduledAt && this.lock.claimOnce) {
+      const claimed = await this.lock.claimOnce(`tick:${job.name}:${Math.round(scheduledAt.getTime() / 1000)}`, TICK_CLAIM_MS).catch((err: unknown) => {
+        this.logger.warn({ err, job: job.name }, 'could not claim the job tick; skipping it');
+        return false;
+      });
+      if (!claimed) return (this.observe(job.name, 'locked-elsewhere'), 'locked-elsewhere');
+    }
     const release = await this.lock.tryAcquire(`job:${job.name}`, job.lockTtlMs).catch((err: unknown) => {
       this.logger.warn({ err, job: job.name }, 'could not take the job lock; skipping this tick');
       return null;

@@ -76,6 +76,24 @@ describe.skipIf(!redisUrl)('RedisJobLock (needs a real Redis: set TEST_REDIS_URL
     expect(await processes[1]!.tick(shared)).toBe('ran');
   });
 
+  it('runs a scheduled tick once even when the processes fire it one after another, after the first run ended', async () => {
+    const prefix = `mgtest:${randomBytes(4).toString('hex')}:lock:`;
+    const processes = await Promise.all(Array.from({ length: 3 }, async () => new Scheduler(await lock(prefix), logger)));
+    let runs = 0;
+    const quick = job(async () => void (runs += 1));
+    // Many rounds of one cron second each, fired by the three processes in turn (their timers a few ms apart):
+    // the run lock is free again between them, only the tick claim stops the later ones.
+    for (let round = 0; round < 20; round += 1) {
+      const second = new Date(Date.UTC(2026, 0, 5, 15, 0, round));
+      const outcomes = [];
+      for (const scheduler of processes) outcomes.push(await scheduler.tick(quick, second));
+      expect(outcomes).toEqual(['ran', 'locked-elsewhere', 'locked-elsewhere']);
+    }
+    expect(runs).toBe(20);
+    // A start-up run (no scheduled time) is not a tick: only the run lock applies.
+    expect(await processes[2]!.tick(quick)).toBe('ran');
+  });
+
   it('does not let an expired holder release the next holder’s lock', async () => {
     const l = await lock(`mgtest:${randomBytes(4).toString('hex')}:lock:`);
     const stale = await l.tryAcquire('j', 30);
