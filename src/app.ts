@@ -186,6 +186,11 @@ function logRateLimits(config: Config, logger: Logger): void {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
+  // One SHUTDOWN_GRACE_MS for the whole shutdown: each step that waits for running work gets what is left of it, so a
+  // long start-up run (model training) cannot hold the drain, then the queues, then the scheduler a grace each and
+  // outlast main.ts's forced exit (the smoke test's "SIGTERM stops the server cleanly" failed on that).
+  let shutdownDeadline: number | null = null;
+  const graceLeft = () => (shutdownDeadline === null ? config.shutdownGraceMs : Math.max(0, shutdownDeadline - Date.now()));
   const observability = createObservability(config.metrics, logger);
   const { metrics } = observability;
   try {
@@ -303,10 +308,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ).map((job) => activity.observeJob(isQueuedJob(job) ? job : wholeJob(job)) as QueuedJob);
     // The schedule only enqueues; whichever process consumes a queue runs its jobs (src/queues).
     const queues = createJobQueues(config, jobs.flatMap((job) => job.handlers.map((handler) => observedHandler(handler, (run) => activity.observeJob(run)))), logger);
-    cleanups.push(() => queues.close(config.shutdownGraceMs));
+    cleanups.push(() => queues.close(graceLeft()));
     Object.assign(contextDependencies, { queues });
     gaugeQueueJobs(queues, metrics);
-    cleanups.push(() => scheduler.stop());
+    cleanups.push(async () => {
+      const left = delay(graceLeft());
+      await Promise.race([scheduler.stop(), left.promise]);
+      left.cancel();
+    });
     // The seed's history (or whatever is missing) in the background, through the job so it runs once across processes;
     // meanwhile Stock.indicators is computed on demand.
     const startupIndicators = config.indicators.historyOnStart ? scheduler.tick(jobs.find((job) => job.name === 'indicators')!) : null;
@@ -442,6 +451,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // Stop accepting, let in-flight requests and a running job finish (bounded), then close the pools.
           // The indicator history is resumable, so a long run stops at its next slice instead of using up the grace.
           stopping.abort();
+          shutdownDeadline = Date.now() + config.shutdownGraceMs;
           const grace = delay(config.shutdownGraceMs);
           await Promise.all([
             websockets.close(),
