@@ -1,11 +1,5 @@
 // Worker entry: computes engineered features (src/modules/prediction/features/feature-engine.ts) off the API's event loop.
-import { parentPort } from 'node:worker_threads';
-import { computeFeatureTasks, type FeatureTask } from '../modules/prediction/features/feature-engine.js';
+import { computeFeatureTasks } from '../modules/prediction/features/feature-engine.js';
+import { serveWorker } from './pool.js';
 
-parentPort!.on('message', (tasks: FeatureTask[]) => {
-  try {
-    parentPort!.postMessage({ ok: true, value: computeFeatureTasks(tasks) });
-  } catch (error) {
-    parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
-  }
-});
+serveWorker(computeFeatureTasks);

@@ -1,12 +1,8 @@
 import type { EvaluationResult, EvaluationTask } from '../modules/prediction/evaluate-forecaster.js';
-import { WorkerPool, siblingWorkerUrl } from './pool.js';
+import { createCompute, siblingWorkerUrl, type Compute } from './pool.js';
 
 /** Backtests and fits forecasters (src/modules/prediction/evaluate-forecaster.ts): in worker threads, or inline when `workers` is 0. */
-export interface ModelEvaluation {
-  readonly workers: number;
-  run(task: EvaluationTask): Promise<EvaluationResult>;
-  close(): Promise<void>;
-}
+export type ModelEvaluation = Compute<EvaluationTask, EvaluationResult>;
 
 export async function evaluateInline(task: EvaluationTask): Promise<EvaluationResult> {
   const { evaluateForecaster } = await import('../modules/prediction/evaluate-forecaster.js');
@@ -14,7 +10,5 @@ export async function evaluateInline(task: EvaluationTask): Promise<EvaluationRe
 }
 
 export function createModelEvaluation(workers: number): ModelEvaluation {
-  if (workers === 0) return { workers, run: evaluateInline, close: async () => undefined };
-  const pool = new WorkerPool<EvaluationTask, EvaluationResult>(siblingWorkerUrl(import.meta.url, 'model-evaluation-worker'), workers);
-  return { workers, run: (task) => pool.run(task), close: () => pool.close() };
+  return createCompute(siblingWorkerUrl(import.meta.url, 'model-evaluation-worker'), workers, evaluateInline);
 }

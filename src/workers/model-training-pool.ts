@@ -1,5 +1,5 @@
 import type { SeriesWindow } from '../modules/prediction/forecaster.js';
-import { WorkerPool, siblingWorkerUrl } from './pool.js';
+import { createCompute, siblingWorkerUrl, type Compute } from './pool.js';
 
 /** One model fit, sent to a training worker; the answer is the model's save() state. */
 export interface TrainingTask {
@@ -10,11 +10,7 @@ export interface TrainingTask {
 }
 
 /** Trains the ML forecasters: in worker threads, or inline when `workers` is 0. */
-export interface ModelTraining {
-  readonly workers: number;
-  run(task: TrainingTask): Promise<unknown>;
-  close(): Promise<void>;
-}
+export type ModelTraining = Compute<TrainingTask, unknown>;
 
 export async function trainInline(task: TrainingTask): Promise<unknown> {
   if (task.model === 'RANDOM_FOREST') {
@@ -26,9 +22,7 @@ export async function trainInline(task: TrainingTask): Promise<unknown> {
 }
 
 export function createModelTraining(workers: number): ModelTraining {
-  if (workers === 0) return { workers, run: trainInline, close: async () => undefined };
-  const pool = new WorkerPool<TrainingTask, unknown>(siblingWorkerUrl(import.meta.url, 'model-training-worker'), workers);
-  return { workers, run: (task) => pool.run(task), close: () => pool.close() };
+  return createCompute(siblingWorkerUrl(import.meta.url, 'model-training-worker'), workers, trainInline);
 }
 
 let shared: ModelTraining | null = null;

@@ -4,7 +4,7 @@
 // when this file is itself TypeScript (dev, tests) and plain JS from dist/.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, parentPort } from 'node:worker_threads';
 
 interface Pending<TOut> {
   input: unknown;
@@ -101,4 +101,30 @@ export class WorkerPool<TIn, TOut> {
     this.slots.push(slot);
     return slot;
   }
+}
+
+/** A computation in worker threads, or on the calling thread when `workers` is 0. */
+export interface Compute<TIn, TOut> {
+  readonly workers: number;
+  run(input: TIn): Promise<TOut>;
+  close(): Promise<void>;
+}
+
+/** `inline` is what each worker at `workerUrl` runs (its entry calls serveWorker with the same function). */
+export function createCompute<TIn, TOut>(workerUrl: URL, workers: number, inline: (input: TIn) => TOut | Promise<TOut>): Compute<TIn, TOut> {
+  if (workers === 0) return { workers, run: async (input) => inline(input), close: async () => undefined };
+  const pool = new WorkerPool<TIn, TOut>(workerUrl, workers);
+  return { workers, run: (input) => pool.run(input), close: () => pool.close() };
+}
+
+/** A worker entry's side of the pool's protocol: each message is answered with compute's value or its error message. */
+export function serveWorker<TIn, TOut>(compute: (input: TIn) => TOut | Promise<TOut>): void {
+  parentPort!.on('message', (input: TIn) => {
+    Promise.resolve()
+      .then(() => compute(input))
+      .then(
+        (value) => parentPort!.postMessage({ ok: true, value }),
+        (error: unknown) => parentPort!.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+  });
 }
