@@ -12,7 +12,7 @@ import type { HistoryTask } from './engine/history.js';
 import { INDICATOR_STATE_VERSION } from './engine/state.js';
 import { pointFromValues } from './indicator.mapper.js';
 import { candlesSince, dailyCandles, saveStates, stateSlice, upsertPoints, type StateRow } from './indicator-state.sql.js';
-import { UPSERT_CHUNK_ROWS, type DailyCandleRow } from './indicator.sql.js';
+import { groupBySymbol, UPSERT_CHUNK_ROWS, type DailyCandleRow } from './indicator.sql.js';
 import type { IndicatorPoint } from './indicator.type.js';
 
 export interface RefreshReport {
@@ -73,16 +73,6 @@ function toTask(symbol: string, candles: readonly DailyCandleRow[], writeFrom: n
     volume: candles.map((c) => Number(c.volume)),
     writeFrom,
   };
-}
-
-function groupBySymbol(rows: readonly DailyCandleRow[]): Map<string, DailyCandleRow[]> {
-  const groups = new Map<string, DailyCandleRow[]>();
-  for (const row of rows) {
-    let group = groups.get(row.symbol);
-    if (!group) groups.set(row.symbol, (group = []));
-    group.push(row);
-  }
-  return groups;
 }
 
 export class IndicatorHistory {

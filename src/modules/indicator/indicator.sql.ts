@@ -105,3 +105,14 @@ export function latestIndicatorRows(
       LIMIT ${limit}
     ) t`;
 }
+
+/** Candle rows of many symbols (ordered by symbol, then time) grouped per symbol, order kept. */
+export function groupBySymbol(rows: readonly DailyCandleRow[]): Map<string, DailyCandleRow[]> {
+  const groups = new Map<string, DailyCandleRow[]>();
+  for (const row of rows) {
+    let group = groups.get(row.symbol);
+    if (!group) groups.set(row.symbol, (group = []));
+    group.push(row);
+  }
+  return groups;
+}

@@ -1,6 +1,6 @@
 // The write side of news: what is already stored (for de-duplication) and one batch of articles with their links.
 import type { SqlExecutor } from '../../db/sql-executor.js';
-import type { SentimentLabel } from '../../providers/sentiment/sentiment-analyzer.js';
+import type { ArticleRow } from './news.sql.js';
 
 /**
  * Key of the transaction-scoped advisory lock every batch write takes: two processes (or a warm-up and a tick)
@@ -39,19 +39,8 @@ export async function knownArticles(sql: SqlExecutor, urls: readonly string[], d
   };
 }
 
-export interface NewArticle {
-  title: string;
-  url: string;
-  canonicalUrl: string;
-  source: string;
-  summary: string | null;
-  publishedAt: Date;
-  sentimentLabel: SentimentLabel;
-  /** -1..1, stored as NUMERIC(6,5). */
-  sentimentScore: number;
-  sentimentAnalyzer: string;
-  symbols: string[];
-}
+/** An article to store: a row of `news` without its id, with the canonical URL de-duplication keys on. */
+export type NewArticle = Omit<ArticleRow, 'id'> & { canonicalUrl: string };
 
 /** Creates the months' partitions, inserts the articles and their links (two statements); returns the new ids by canonical URL. */
 export async function insertArticles(tx: SqlExecutor, articles: readonly NewArticle[]): Promise<Map<string, string>> {

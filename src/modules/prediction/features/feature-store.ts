@@ -5,7 +5,7 @@
 // runs in the worker pool; each batch is one upsert, safe for two processes at once.
 import type { SqlExecutor } from '../../../db/sql-executor.js';
 import type { Logger } from '../../../log.js';
-import type { DailyCandleRow } from '../../indicator/indicator.sql.js';
+import { groupBySymbol, type DailyCandleRow } from '../../indicator/indicator.sql.js';
 import type { FeatureCompute } from '../../../workers/feature-pool.js';
 import { FEATURE_LOOKBACK, FEATURE_VERSION, type FeatureResult, type FeatureRow, type FeatureTask } from './feature-engine.js';
 import { candlesWithLookback, featureProgress, upsertFeatureRows, type FeatureProgressRow } from './feature-store.sql.js';
@@ -52,16 +52,6 @@ function toTask(symbol: string, candles: readonly DailyCandleRow[], writeAfter: 
     close: candles.map((c) => Number(c.close)),
     volume: candles.map((c) => Number(c.volume)),
   };
-}
-
-function groupBySymbol(rows: readonly DailyCandleRow[]): Map<string, DailyCandleRow[]> {
-  const groups = new Map<string, DailyCandleRow[]>();
-  for (const row of rows) {
-    let group = groups.get(row.symbol);
-    if (!group) groups.set(row.symbol, (group = []));
-    group.push(row);
-  }
-  return groups;
 }
 
 const resumable = (row: FeatureProgressRow) => row.latest_ts !== null && Number(row.candles_before) === Number(row.stored);
